@@ -1,0 +1,228 @@
+"""The body: page furniture, numbered paragraphs, summary and signers."""
+
+from __future__ import annotations
+
+import re
+
+from .preamble import PARAGRAPH_START
+from .vocab import NOT_SIGNERS
+
+_CLASSIFICATION_ONLY = re.compile(
+    r"^(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|UNCLAS|TOP SECRET)(?:\s*//\s*NOFORN)?\s*$",
+    re.IGNORECASE,
+)
+# Old telegram page headers; they also turn up glued into running text.
+_OLD_PAGE = re.compile(
+    r"(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|INFO)\s+)?"
+    r"PAGE\s+\d{2}\s+(?:[A-Z][A-Z ]{0,24}?\s+\d{4,6}\s+(?:\d{2}\s+OF\s+\d{2}\s+)?\d{6}Z"
+    r"|R[A-Z]{3,}\d{4}\s+[A-Z ]+?(?:\s+[A-Z][A-Z ]*?\s+\d{4,6})?\s*$)"
+)
+# Section page markers of modern cables: "BERN 00000881  002 OF 002".
+_SECTION_PAGE = re.compile(r"^[A-Z][A-Z .'-]*?\s?\d{8}\s+\d{3}\s+OF\s+\d{3}\s*$")
+_TRAILER = re.compile(r"^(?:NNNN|#\d{3,5}|BT|NNN|ZZZZ|##+)$")
+_MARKING = re.compile(
+    r"^\(\s*(?P<m>(?:SBU|LOU|TS|U|C|S|FOUO)(?:\s*/{1,2}\s*[A-Z][A-Z .]*?)?)\s*\)\s*"
+    r"|^(?P<d>SBU|U|C|S)\)\s+"
+)
+_LIST_ITEM = re.compile(r"^(?:--|-\s|\*|\(?[A-Za-z0-9]{1,2}[.)]\s|[A-Z][A-Za-z ]{0,40}:\s*$)")
+
+
+def remove_page_markers(lines: list[str], origin_written: str | None) -> tuple[list[str], int]:
+    """Drop page and section markers; keep any text glued in front of one."""
+    glued = None
+    if origin_written:
+        name = r"\s*".join(re.escape(w) for w in origin_written.split())
+        glued = re.compile(r"^(?P<pre>.*?)" + name + r"\s*0*\d{1,8}\s+\d{3}\s+OF\s+\d{3}\s*$", re.IGNORECASE)
+    out: list[str] = []
+    removed = 0
+    drop_classification_until = -1
+    for k, line in enumerate(lines):
+        if not line:
+            out.append(line)
+            continue
+        new = _OLD_PAGE.sub("", line).strip() if "PAGE" in line else line
+        if new != line:
+            removed += 1
+            # The lone classification lines that frame a page break go too.
+            while out and (not out[-1] or _CLASSIFICATION_ONLY.match(out[-1])) and len(out) > 1:
+                if _CLASSIFICATION_ONLY.match(out[-1]):
+                    out.pop()
+                    break
+                out.pop()
+            drop_classification_until = k + 3
+            if new:
+                out.append(new)
+            continue
+        if k <= drop_classification_until and _CLASSIFICATION_ONLY.match(line):
+            continue
+        if glued and (m := glued.match(line)):
+            removed += 1
+            if m.group("pre").strip():
+                out.append(m.group("pre").strip())
+            continue
+        if _SECTION_PAGE.match(line):
+            removed += 1
+            continue
+        out.append(line)
+    return out, removed
+
+
+def strip_trailer(lines: list[str]) -> list[str]:
+    """Remove transmission trailers, repeated classification and blanks at the end."""
+    end = len(lines)
+    while end and (not lines[end - 1] or _TRAILER.match(lines[end - 1])
+                   or _CLASSIFICATION_ONLY.match(lines[end - 1])):
+        end -= 1
+    return lines[:end]
+
+
+_SIGNER_LINE = re.compile(r"^[A-Z][A-Za-z'\-]+(?:[ /][A-Z][A-Za-z'\-]+){0,3}\s*#*$")
+_SIGNER_AFTER_SENTENCE = re.compile(r"^(?P<text>.*[.!?\")\]])\s+(?P<signer>[A-Z][A-Z'\-]{2,}(?: [A-Z][A-Z'\-]+)?)\s*#*$")
+
+
+def _signer_words(line: str) -> list[str] | None:
+    """Signer names on a line, or None when the line is not a signer line."""
+    line = line.rstrip("# ").strip()
+    if not _SIGNER_LINE.match(line) or len(line) > 40:
+        return None
+    words = re.split(r"[ /]", line)
+    if any(w.upper() in NOT_SIGNERS for w in words):
+        return None
+    # Mixed-case lines are signers only when short ("Derse", "Van Voorst").
+    if line != line.upper() and len(words) > 2:
+        return None
+    names = [n.strip().upper() for n in re.split(r"/|\s+AND\s+", line) if n.strip()]
+    return names
+
+
+def find_signers(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Return (signers, lines without the signer lines)."""
+    lines = strip_trailer(lines)
+    signers: list[str] = []
+    # Up to two signer lines at the very end.
+    for _ in range(2):
+        if not lines:
+            break
+        last = lines[-1]
+        names = _signer_words(last)
+        if names is None:
+            break
+        # A one-line cable "body" is not a signer; neither is a heading above text.
+        if len(lines) == 1:
+            break
+        signers = names + signers
+        lines = strip_trailer(lines[:-1])
+    if not signers and lines:
+        m = _SIGNER_AFTER_SENTENCE.match(lines[-1])
+        if m and m.group("signer").split()[0] not in NOT_SIGNERS \
+                and re.search(r"[a-z]", m.group("text")):
+            signers = [m.group("signer")]
+            lines = lines[:-1] + [m.group("text")]
+    return signers, lines
+
+
+def _marking(text: str) -> tuple[str | None, str]:
+    m = _MARKING.match(text)
+    if not m:
+        return None, text
+    mark = m.group("m") or m.group("d")
+    mark = re.sub(r"\s*(/{1,2})\s*", r"\1", mark.upper()).strip()
+    return mark, text[m.end():]
+
+
+def _unwrap(lines: list[str]) -> str:
+    """Join hard-wrapped lines; keep blank lines and list items as breaks."""
+    out: list[str] = []
+    blank = False
+    for line in lines:
+        if not line:
+            blank = bool(out)
+            continue
+        if not out:
+            out.append(line)
+        elif blank:
+            out.append("\n\n" + line)
+        elif _LIST_ITEM.match(line):
+            out.append("\n" + line)
+        else:
+            out.append(" " + line)
+        blank = False
+    return "".join(out).strip()
+
+
+def split_paragraphs(lines: list[str], converted: bool) -> tuple[list[dict], list[str]]:
+    """Split body lines into paragraphs by their numbers.
+
+    A line opens paragraph n when it starts with "n." and n continues the
+    numbering (1, 2, 3 ...), so numbered lists inside a paragraph and wrapped
+    figures ("2006.") stay text. In converted text a lost pilcrow turns
+    paragraph 5 into "15."; that is repaired with a warning.
+    """
+    warnings: list[str] = []
+    starts: list[tuple[int, int]] = []  # (line index, number)
+    expected = None
+    candidates = [(k, int(m.group(1))) for k, line in enumerate(lines) if (m := PARAGRAPH_START.match(line))]
+    for pos, (k, num) in enumerate(candidates):
+        following = candidates[pos + 1][1] if pos + 1 < len(candidates) else None
+        if expected is None:
+            if num == 0 or num > 60:
+                continue
+            if num == 11 and (converted or following == 2):
+                warnings.append("paragraph numbered '11.' read as 1 (a pilcrow turned into '1')")
+                num = 1
+            starts.append((k, num))
+            expected = num + 1
+            continue
+        if num == expected:
+            starts.append((k, num))
+            expected = num + 1
+        elif str(num) == "1" + str(expected) and (converted or following == expected + 1):
+            warnings.append(f"paragraph numbered '{num}.' read as {expected} (a pilcrow turned into '1')")
+            starts.append((k, expected))
+            expected += 1
+        elif expected < num <= expected + 2 and (following is None or following == num + 1):
+            warnings.append(f"paragraph numbering jumps from {expected - 1} to {num}")
+            starts.append((k, num))
+            expected = num + 1
+    paragraphs: list[dict] = []
+    first = starts[0][0] if starts else len(lines)
+    lead = _unwrap(lines[:first])
+    if lead:
+        mark, text = _marking(lead)
+        paragraphs.append({"number": None, "marking": mark, "text": text.strip()})
+    for idx, (k, num) in enumerate(starts):
+        end = starts[idx + 1][0] if idx + 1 < len(starts) else len(lines)
+        first_line = PARAGRAPH_START.sub("", lines[k], count=1).strip()
+        chunk = [first_line] + lines[k + 1:end]
+        if not first_line and len(chunk) > 1:
+            chunk = chunk[1:]
+        mark, text = _marking(_unwrap(chunk))
+        paragraphs.append({"number": num, "marking": mark, "text": text.strip()})
+    return paragraphs, warnings
+
+
+_SUMMARY = re.compile(
+    r"(?:^|\n|\s)(?:BEGIN\s+)?SUMMARY(?:\s+AND\s+(?:COMMENT|ACTION\s+REQUEST))?\s*(?::|\.|-{2,}|\n)"
+    r"\s*(?P<text>.*?)\s*(?:\(?\s*END\s+(?:OF\s+)?SUMMARY(?:\s+AND\s+(?:COMMENT|ACTION\s+REQUEST))?\b|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+_END_SUMMARY = re.compile(r"\bEND\s+(?:OF\s+)?SUMMARY\b", re.IGNORECASE)
+
+
+def find_summary(paragraphs: list[dict]) -> str | None:
+    """The summary text: between a Summary heading and End Summary."""
+    joined = "\n".join(p["text"] for p in paragraphs)
+    end = _END_SUMMARY.search(joined)
+    m = _SUMMARY.search(joined)
+    if m and (end is None or m.start() < end.start()):
+        text = m.group("text")
+        if end is None:
+            # Without an end marker the summary is the paragraph it opens.
+            text = text.split("\n")[0]
+        text = re.sub(r"^-+\s*", "", text).strip(" .-")
+        return text or None
+    if end:
+        # Only "END SUMMARY": the summary is what comes before it.
+        text = joined[:end.start()].strip(" .-\n(")
+        return text or None
+    return None

@@ -1,0 +1,91 @@
+"""Clean-up that runs before any field is extracted.
+
+Every function here takes text and returns text; none knows about fields.
+What it repairs is reported as plain-English warnings by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Tags that wrap cable text when it was cut from a web page. Only these names
+# are removed, so text such as "<<Israel>>" inside a cable survives.
+_MARKUP_TAG = re.compile(
+    r"</?(?:a|code|pre|span|b|strong|i|em|p|div|td|tr|th|table|tbody|font|u|h\d)\b[^<>]*>",
+    re.IGNORECASE,
+)
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# Only entities a web page writes on purpose; a bare "&reg" inside a cable is
+# cable text (mojibake such as "&regular8"), not an entity.
+_ENTITY = re.compile(r"&(#x[0-9a-fA-F]{1,6}|#\d{1,7}|amp|lt|gt|quot|apos|nbsp);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": " "}
+
+# "[1](#)" and "[PREL](#)": the link artefacts of converted web pages.
+LINK_ARTEFACT = re.compile(r"\[([^\[\]\n]{1,80})\]\(#[^)\n]*\)")
+# Control characters other than tab and newline, including ESC and C1 codes.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _entity(match: re.Match) -> str:
+    name = match.group(1)
+    if name[0] != "#":
+        return _NAMED[name]
+    code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+    try:
+        char = chr(code)
+    except (ValueError, OverflowError):
+        return ""
+    return char if char in "\n\t" or char.isprintable() else " "
+
+
+def looks_like_markup(text: str) -> bool:
+    head = text[:4000]
+    return "<pre" in head or "</a>" in text or "&#x000A;" in head or "<a " in text
+
+
+def strip_markup(text: str) -> str:
+    """Reduce a web page's cable markup (pre blocks, anchors, tag links) to text."""
+    text = text.replace("&#x000A;", "\n").replace("&#x000a;", "\n")
+    text = _BR.sub("\n", text)
+    text = _MARKUP_TAG.sub("", text)
+    return _ENTITY.sub(_entity, text)
+
+
+def strip_link_artefacts(text: str) -> tuple[str, int]:
+    """Remove "[1](#)" anchors (and keep the text of "[PREL](#)" links)."""
+    count = 0
+
+    def repl(match: re.Match) -> str:
+        nonlocal count
+        inner = match.group(1)
+        if inner.isdigit():
+            count += 1
+            return ""
+        return inner
+
+    return LINK_ARTEFACT.sub(repl, text), count
+
+
+def strip_controls(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def normalise(text: str) -> tuple[list[str], list[str], bool]:
+    """Return (lines, warnings, converted) for raw cable text.
+
+    *converted* is true where the text came through the web-page-to-text
+    converter ("[1](#)" anchors); the body parser then expects pilcrows that
+    turned into a bare leading "1".
+    """
+    warnings: list[str] = []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if looks_like_markup(text):
+        text = strip_markup(text)
+        warnings.append("web page markup (pre blocks, links, entities) removed")
+    text, artefacts = strip_link_artefacts(text)
+    if artefacts:
+        warnings.append(f"{artefacts} '[1](#)' link artefacts of converted text removed")
+    text = text.replace("\u00b6", "")
+    text = strip_controls(text.replace("\u00a0", " "))
+    lines = [line.strip() for line in text.split("\n")]
+    return lines, warnings, artefacts > 0

@@ -1,0 +1,251 @@
+"""One small extractor per preamble field, looked up by the field's name.
+
+Each extractor takes the raw lines of its block and a context dict (the
+citing cable's year, for references) and returns (value, warnings).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .preamble import field_kind
+from .refs import citation_id, find_citations
+from .vocab import KNOWN_TAGS, ORG_TAGS, TITLE_WORDS
+
+
+def _join(lines: list[str]) -> str:
+    return re.sub(r"\s+", " ", " ".join(lines)).strip()
+
+
+# --- E.O. line -------------------------------------------------------------
+
+_EO = re.compile(r"^(?:E\.?\s?O\.?|EO)\s*(?P<order>\d{5})\s*[:;.,]?\s*(?P<text>.*)$", re.IGNORECASE)
+_DECL_DATE = re.compile(r"(?<![\d/])(\d{1,4})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2,4})(?![\d/])")
+
+
+def _decl_date(text: str) -> date | None:
+    m = _DECL_DATE.search(text)
+    if not m:
+        return None
+    a, b, c = m.groups()
+    if len(a) == 4:  # 2020/02/23
+        year, month, day = int(a), int(b), int(c)
+    else:  # 03/25/2018 or 6/30/08
+        month, day, year = int(a), int(b), int(c)
+        if len(c) == 2:
+            year += 1900 if year >= 70 else 2000
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def extract_eo(lines: list[str], ctx: dict) -> tuple[dict | None, list[str]]:
+    raw = _join(lines)
+    m = _EO.match(raw)
+    if not m:
+        return {"order": None, "decl": None, "text": raw}, [f"E.O. line '{raw}' not understood"]
+    text = m.group("text").strip()
+    warnings = []
+    decl = None
+    # Only a declassification date: "DECL: 03/25/2018", "Declassify on ...", or a bare date.
+    if re.match(r"^(?:DECL\w*\s*:?|DECLASSIFY\s+ON\s*:?|DNG\s*:?\s*CO)?\s*\d", text, re.IGNORECASE):
+        decl = _decl_date(text)
+        if decl is None:
+            warnings.append(f"declassification date in '{text}' is not a valid date")
+    return {"order": m.group("order"), "decl": decl.isoformat() if decl else None, "text": text}, warnings
+
+
+# --- TAGS ------------------------------------------------------------------
+
+_TAG_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&'.-]*")
+
+
+def _split_glued(token: str) -> list[str]:
+    """'KNNPMNUC' -> ['KNNP', 'MNUC'] when every piece is a known tag."""
+    if token in KNOWN_TAGS or token in ORG_TAGS or len(token) < 6:
+        return [token]
+    pieces = []
+    rest = token
+    while rest:
+        for size in (4, 2):
+            if rest[:size] in KNOWN_TAGS or (size == 2 and len(rest) == 2):
+                pieces.append(rest[:size])
+                rest = rest[size:]
+                break
+        else:
+            return [token]
+    return pieces
+
+
+def _is_code(token: str) -> bool:
+    return token in KNOWN_TAGS or token in ORG_TAGS or len(token) <= 2
+
+
+def _without_keyword(lines: list[str]) -> list[str]:
+    _, m = field_kind(lines[0])
+    return [lines[0][m.end():] if m else lines[0]] + lines[1:]
+
+
+def extract_tags(lines: list[str], ctx: dict) -> tuple[list[str], list[str]]:
+    warnings = []
+    text = " ".join(_without_keyword(lines))
+    # "OVIP (RICE, CONDOLEEZZA)": the person in brackets is a tag of its own.
+    text = text.replace("(", ",").replace(")", ",")
+    chunks = [c.strip() for c in re.split(r"[,;]", text)]
+    tokens: list[tuple[str, bool]] = []  # (token, ended by a comma)
+    for chunk in chunks:
+        words = _TAG_TOKEN.findall(chunk.upper())
+        for k, w in enumerate(words):
+            tokens.append((w.strip(".'"), k == len(words) - 1))
+    tags: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok, _ = tokens[i]
+        if not tok or tok in ("SIPDIS", "TAGS", "TAG", "AND"):
+            i += 1
+            continue
+        nxt = tokens[i + 1][0] if i + 1 < len(tokens) else None
+        # A person tag: SURNAME, GIVEN (two words that are not codes).
+        if nxt and tokens[i][1] and not _is_code(tok) and not _is_code(nxt) and len(tok) >= 3 \
+                and tok.isalpha() and nxt.replace(".", "").isalpha() and len(_split_glued(tok)) == 1:
+            tags.append(f"{tok}, {nxt}")
+            i += 2
+            continue
+        pieces = _split_glued(tok)
+        if len(pieces) > 1:
+            warnings.append(f"glued tag '{tok}' split into {' '.join(pieces)}")
+        tags.extend(pieces)
+        i += 1
+    unique = list(dict.fromkeys(tags))
+    if len(unique) < len(tags):
+        warnings.append("duplicate TAGS removed")
+    return unique, warnings
+
+
+# --- SUBJECT ---------------------------------------------------------------
+
+_MARKING_PREFIX = re.compile(r"^\(\s*(?:U|C|S|SBU|LOU|TS|FOUO|U//FOUO|S//NF|C//NF|C/NF|S/NF)\s*\)\s*", re.IGNORECASE)
+
+
+def extract_subject(lines: list[str], ctx: dict) -> tuple[str | None, list[str]]:
+    text = _MARKING_PREFIX.sub("", _join(_without_keyword(lines)))
+    return (text or None), []
+
+
+# --- REF -------------------------------------------------------------------
+
+# Item labels: "A.", "A)", "(A)", "a." at the start or after a separator.
+_LABEL = re.compile(r"(?:^|(?<=[\s;,]))(?:\((?P<a>[A-Za-z])\)|(?P<b>[A-Za-z])[.)])(?=\s)")
+
+
+def _ref_items(text: str) -> list[tuple[str | None, str]]:
+    labels = [m for m in _LABEL.finditer(text)]
+    # Keep only labels that run A, B, C ... so that "U.S." or "a)" in prose stay text.
+    seq, expected = [], "A"
+    for m in labels:
+        letter = (m.group("a") or m.group("b")).upper()
+        if letter == expected:
+            seq.append(m)
+            expected = chr(ord(expected) + 1)
+    if not seq or seq[0].start() > 0:
+        if not seq:
+            return [(None, text.strip())] if text.strip() else []
+    items = []
+    if seq[0].start() > 0 and text[:seq[0].start()].strip(" ;,"):
+        items.append((None, text[:seq[0].start()].strip(" ;,")))
+    for k, m in enumerate(seq):
+        end = seq[k + 1].start() if k + 1 < len(seq) else len(text)
+        items.append(((m.group("a") or m.group("b")).upper(), text[m.end():end].strip(" ;,")))
+    return items
+
+
+def extract_refs(lines: list[str], ctx: dict) -> tuple[list[dict], list[str]]:
+    text = _join(_without_keyword(lines))
+    refs: list[dict] = []
+    inferred = []
+    for label, item in _ref_items(text):
+        if not item:
+            continue
+        # "STATE 272523; USUN 6028": unlabelled items separated by semicolons.
+        parts = [p.strip() for p in item.split(";")] if label is None else [item]
+        for part in parts:
+            if not part:
+                continue
+            cites = find_citations(part.upper())
+            if not cites:
+                refs.append({"label": label, "text": part, "id": None})
+                continue
+            for cite in cites:
+                cid, was_inferred = citation_id(cite, ctx.get("year"))
+                ref = {"label": label, "text": part if len(cites) == 1 else cite["text"], "id": cid}
+                if was_inferred:
+                    ref["year_inferred"] = True
+                    inferred.append(cite["text"])
+                refs.append(ref)
+    warnings = []
+    if inferred:
+        msg = (f"year of reference(s) {', '.join(inferred)} not written; "
+               f"taken from the citing cable ({ctx.get('year')})")
+        if ctx.get("month") == 1:
+            msg += "; the cable is from January, so a December citation would be a year earlier"
+        warnings.append(msg)
+    return refs, warnings
+
+
+# --- Classified By ---------------------------------------------------------
+
+_REASON_SPLIT = re.compile(r"[,;.]?\s*\b(?:for\s+)?(?:reasons?|per|under)\b\s*:?|,\s*(?=1\.\d)|\s+(?=1\.[4-6]\b)",
+                           re.IGNORECASE)
+_REASON = re.compile(r"\b1\s?\.\s?([4-6])\s*(.*?)(?=\b1\s?\.\s?[4-6]\b|$)", re.IGNORECASE)
+_LETTER = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
+
+
+def reasons_in(text: str) -> list[str]:
+    reasons = []
+    for m in _REASON.finditer(text):
+        section = f"1.{m.group(1)}"
+        tail = re.split(r"\.\s|\.$|\bE\.?O\.?\b", m.group(2))[0]
+        for letter in _LETTER.findall(tail):
+            reason = f"{section}({letter.lower()})"
+            if reason not in reasons:
+                reasons.append(reason)
+        if not _LETTER.search(tail) and section not in reasons:
+            reasons.append(section)
+    return reasons
+
+
+def _title_and_name(who: str) -> tuple[str | None, str | None]:
+    words = who.replace(",", ", ").split()
+    k = 0
+    while k < len(words) and (words[k].upper().strip(",") in TITLE_WORDS or "/" in words[k]
+                              or words[k].upper().strip(",") in {w.strip(",") for w in TITLE_WORDS}):
+        k += 1
+    title = " ".join(words[:k]).strip(" ,") or None
+    name = " ".join(words[k:]).strip(" ,;.") or None
+    if name and not re.search(r"[A-Za-z]{2}", name):
+        name = None
+    return title, name
+
+
+def extract_classified_by(lines: list[str], ctx: dict) -> tuple[dict | None, list[str]]:
+    text = _join(lines)
+    body = re.sub(r"^(?:CLASSIFIED\s+BY|CLASSIFIED|CLASSIFICATION\s+BY)\s*:?\s*", "", text, flags=re.IGNORECASE)
+    parts = _REASON_SPLIT.split(body, maxsplit=1)
+    who = parts[0].strip(" ,;.")
+    # "Classified By: ..., E.O. 12958, reasons": the order is not part of the name.
+    who = re.split(r",?\s*E\.?\s?O\.?\s*\d{5}", who)[0].strip(" ,;")
+    title, name = _title_and_name(who)
+    reasons = reasons_in(body)
+    warnings = [] if reasons else [f"no classification reason found in '{text}'"]
+    return {"name": name, "title": title, "reasons": reasons, "text": text}, warnings
+
+
+EXTRACTORS = {
+    "eo": extract_eo,
+    "tags": extract_tags,
+    "subject": extract_subject,
+    "ref": extract_refs,
+    "classified_by": extract_classified_by,
+}

@@ -1,0 +1,183 @@
+"""The preamble: classification line, caveats, passing lines and the field blocks.
+
+`read_classification_line` finds the classification line near the top of
+the body. `split_fields` then walks the preamble line by line and groups the
+lines into raw field blocks (eo, tags, subject, ref, classified_by), caveats
+and passing lines. Turning each block into a value is fields.py's job.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .vocab import CAVEATS
+
+
+def _spaced(word: str) -> str:
+    """'SECRET' -> a pattern matching 'SECRET' and 'S E C R E T'."""
+    return r"\s?".join(re.escape(c) for c in word)
+
+
+_LEVELS = [
+    ("TOP SECRET", r"T\s?O\s?P\s+" + _spaced("SECRET")),
+    ("LIMITED OFFICIAL USE", r"LIMITED\s+OFFICIAL\s+USE|" + r"\s+".join(_spaced(w) for w in ("LIMITED", "OFFICIAL", "USE"))),
+    ("UNCLASSIFIED", _spaced("UNCLASSIFIED")),
+    ("UNCLASSIFIED", r"UNCLAS"),
+    ("SECRET", _spaced("SECRET")),
+    ("CONFIDENTIAL", _spaced("CONFIDENTIAL")),
+]
+CLASSIFICATION_LINE = re.compile(
+    r"^(?:" + "|".join(f"(?P<l{i}>{p})" for i, (_, p) in enumerate(_LEVELS)) + r")"
+    r"(?![A-Za-z])(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_SECTION = re.compile(r"\bSECTION\s+0*(\d{1,3})\s+OF\s+0*(\d{1,3})\b", re.IGNORECASE)
+_CAVEAT_WORD = re.compile(
+    r"(?<![A-Z])(" + "|".join(_spaced(c) if " " not in c else re.escape(c) for c in CAVEATS) + r")(?![A-Z])",
+    re.IGNORECASE,
+)
+_CAVEAT_NAMES = {c.replace(" ", ""): c for c in CAVEATS}
+
+
+def caveats_in(text: str) -> list[str]:
+    """Canonical caveat names in *text* ('E F T O' -> 'EFTO')."""
+    return [_CAVEAT_NAMES[re.sub(r"\s", "", m.group(1).upper())] for m in _CAVEAT_WORD.finditer(text)]
+
+
+_ORIGIN_SERIAL = re.compile(
+    r"^(?:(?P<year>\d{2})\s+)?(?P<origin>[A-Za-z][A-Za-z .'-]*?[A-Za-z])\s*0*(?P<serial>\d{1,7})\b"
+)
+
+
+def parse_classification_line(line: str) -> dict | None:
+    """Split a classification line into its parts, or return None."""
+    m = CLASSIFICATION_LINE.match(line)
+    if not m:
+        return None
+    level = next(_LEVELS[i][0] for i in range(len(_LEVELS)) if m.group(f"l{i}"))
+    rest = m.group("rest")
+    section = None
+    if s := _SECTION.search(rest):
+        section = {"number": int(s.group(1)), "of": int(s.group(2))}
+        rest = rest[:s.start()] + " " + rest[s.end():]
+    caveats = caveats_in(rest)
+    rest = _CAVEAT_WORD.sub(" ", rest)
+    rest = re.sub(r"[/]+", " ", rest).strip(" -:")
+    origin = serial = year = None
+    if o := _ORIGIN_SERIAL.match(rest):
+        origin, serial, year = o.group("origin").upper().strip(), int(o.group("serial")), o.group("year")
+    elif rest:
+        # A classification word opening a sentence is not a classification line.
+        if re.search(r"[a-z]{3}", rest) and len(rest) > 30:
+            return None
+    return {
+        "level": level,
+        "section": section,
+        "caveats": caveats,
+        "origin": origin,
+        "serial": serial,
+        "year": int(year) if year else None,
+        "line": line,
+    }
+
+
+# Field keywords at the start of a preamble line: one table for every field.
+FIELD_STARTS = [
+    ("eo", re.compile(r"^(?:E\.?\s?O\.?|EO)\s*\d{5}\b|^E\.\s?O\.\s", re.IGNORECASE)),
+    ("tags", re.compile(r"^(?:TAGS|TAGE|TAGD|TAG|TAS|TGS|TAFS)\s*[:;.]?(?=\s|$)", re.IGNORECASE)),
+    ("subject", re.compile(r"^(?:SUBJECT|SUBJ|SUBJECTS|SUBEJCT|SUJECT)\s*[:.;-]?(?=\s|$)", re.IGNORECASE)),
+    ("ref", re.compile(
+        r"^(?:PROGRAM\s+)?(?:REFS?|REF\(S\)|REFTELS?|REFERENCES?|REFTEL\(S\))\s*[:.;]?(?=\s|$)",
+        re.IGNORECASE)),
+    ("classified_by", re.compile(r"^(?:CLASSIFIED\s+BY|CLASSIFIED\s*:|CLASSIFICATION\s+BY)\b", re.IGNORECASE)),
+]
+# Keywords that start a new field in the middle of a line ("E.O. 12958: N/A TAGS: ...").
+_EMBEDDED = re.compile(
+    r"\s+(?=(?:TAGS\s*[:;]?|SUBJECT\s*:|SUBJ\s*:|REFS?\s*:|REF\(S\)\s*:|CLASSIFIED\s+BY\s*:?)\s)",
+    re.IGNORECASE,
+)
+_STAMP = re.compile(r"^(?:Declassified/Released|DECLASSIFIED|Derived from|DECL(?:ASSIFY)? ON)\b", re.IGNORECASE)
+_CAVEAT_LINE = re.compile(
+    r"^(?:(?:" + "|".join(_spaced(c) if " " not in c else re.escape(c) for c in CAVEATS) + r")[\s,/]*)+$",
+    re.IGNORECASE,
+)
+PARAGRAPH_START = re.compile(r"^(\d{1,3})\s?\.(?=\s|\(|$)")
+_REF_BULLET = re.compile(r"^(?:\(?[A-Za-z]\)|[A-Za-z][.)])\s")
+# Field blocks that a blank line ends; a REF list may go on past blank lines.
+_ENDS_AT_BLANK = {"eo", "tags", "subject", "classified_by"}
+
+
+def field_kind(line: str) -> tuple[str | None, re.Match | None]:
+    for kind, pattern in FIELD_STARTS:
+        if m := pattern.match(line):
+            return kind, m
+    return None, None
+
+
+def _segments(line: str) -> list[str]:
+    """Split a line at embedded field keywords, but only if it starts a field."""
+    if field_kind(line)[0] is None:
+        return [line]
+    return [s for s in _EMBEDDED.split(line) if s]
+
+
+def split_fields(lines: list[str], start: int) -> dict:
+    """Group preamble lines from *start* into raw blocks.
+
+    Returns {"blocks": [(kind, [text, ...]), ...], "caveats": [...],
+    "passing": [...], "stamps": [...], "end": index of first body line}.
+    """
+    blocks: list[tuple[str, list[str]]] = []
+    caveats: list[str] = []
+    passing: list[str] = []
+    stamps: list[str] = []
+    current: tuple[str, list[str]] | None = None
+    blank_before = False
+    i = start
+    n = len(lines)
+    seen_subject = False
+    while i < n:
+        line = lines[i]
+        if not line:
+            blank_before = True
+            if current and current[0] in _ENDS_AT_BLANK:
+                current = None
+            i += 1
+            continue
+        if PARAGRAPH_START.match(line):
+            break
+        body_starts = False
+        for seg in _segments(line):
+            kind, m = field_kind(seg)
+            if kind:
+                current = (kind, [seg])
+                blocks.append(current)
+                seen_subject = seen_subject or kind == "subject"
+            elif current and current[0] == "ref" and (not blank_before or _REF_BULLET.match(seg)
+                                                       or not any(current[1])):
+                current[1].append(seg)
+            elif current and not blank_before:
+                current[1].append(seg)
+            elif _CAVEAT_LINE.match(seg):
+                caveats.extend(caveats_in(seg))
+                current = None
+            elif _STAMP.match(seg):
+                stamps.append(seg)
+                current = None
+            elif not seen_subject and not blocks and _looks_like_passing(seg):
+                passing.append(seg)
+                current = None
+            else:
+                body_starts = True
+                break
+        if body_starts:
+            break
+        blank_before = False
+        i += 1
+    return {"blocks": blocks, "caveats": caveats, "passing": passing, "stamps": stamps, "end": i}
+
+
+def _looks_like_passing(line: str) -> bool:
+    """'FOR EUR/CARC', 'STATE FOR INR/B', 'AIDAC', 'DEPT PASS USTR'."""
+    return len(line) <= 100 and line == line.upper() and not re.match(r"^[\-=*]+$", line) \
+        and not re.search(r"[.!?]\s*$", line.rstrip())

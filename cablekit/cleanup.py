@@ -40,7 +40,7 @@ def _entity(match: re.Match) -> str:
 
 def looks_like_markup(text: str) -> bool:
     head = text[:4000]
-    return "<pre" in head or "</a>" in text or "&#x000A;" in head or "<a " in text
+    return "<pre" in head or "</a>" in text or "&#x000A;" in head or "<a " in text or "<br" in text
 
 
 def strip_markup(text: str) -> str:
@@ -88,4 +88,8 @@ def normalise(text: str) -> tuple[list[str], list[str], bool]:
     text = text.replace("\u00b6", "")
     text = strip_controls(text.replace("\u00a0", " "))
     lines = [line.strip() for line in text.split("\n")]
+    if sum(1 for line in lines if line.endswith("\\")) > 3:
+        # Database dumps end every line with a backslash continuation.
+        lines = [line[:-1].rstrip() if line.endswith("\\") else line for line in lines]
+        warnings.append("backslash line continuations removed")
     return lines, warnings, artefacts > 0

@@ -113,6 +113,11 @@ def extract_tags(lines: list[str], ctx: dict) -> tuple[list[str], list[str]]:
             tags.append(f"{tok}, {nxt}")
             i += 2
             continue
+        # A lone letter is the initial of the person tag before it ("STEINBERG, JAMES B").
+        if len(tok) == 1 and tags and ", " in tags[-1]:
+            tags[-1] += f" {tok}"
+            i += 1
+            continue
         pieces = _split_glued(tok)
         if len(pieces) > 1:
             warnings.append(f"glued tag '{tok}' split into {' '.join(pieces)}")

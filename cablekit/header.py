@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from .preamble import CLASSIFICATION_LINE
 from .vocab import PRECEDENCE_LETTERS, PRECEDENCE_WORDS
 
 MONTHS = {m: i for i, m in enumerate(
@@ -32,8 +33,9 @@ _DTG_LINE = re.compile(
 )
 _TRANSMISSION_ID = re.compile(r"^(VZCZC[A-Z0-9]*)\s*$")
 _PROSIGN = re.compile(r"^(ZZ|OO|PP|RR|YY|ZZ)\s+(R[A-Z0-9]{3,}(?:\s+R[A-Z0-9]{3,})*)\s*$")
+_ROUTING_MORE = re.compile(r"^(?:R[A-Z0-9]{3,}\s*)+$")
 _DE = re.compile(r"^DE\s+(?P<station>R[A-Z0-9]+)\s*#?\s*(?P<serial>\d{3,5}(?:/\d{2})?)?\s*(?P<julian>\d{7})?")
-_SECURITY = re.compile(r"^(ZN[RY]\s+[UECST]{5}(?:\s+ZZH)?)\s*$")
+_SECURITY = re.compile(r"^(ZN[RY]\s+[UECST]{5}(?:\s+ZZH)?)\b")
 _FM = re.compile(r"^FM\s+(.+)$")
 _TO = re.compile(r"^TO\s+(?!PAGE\b)(.+)$")
 _INFO = re.compile(r"^INFO\s+(.+)$")
@@ -42,7 +44,7 @@ _BT = re.compile(r"^BT\s*$")
 # Older telegrams: distribution codes, page lines, drafting and approval.
 _DISTRIBUTION = re.compile(
     r"^(?:(?:ACTION|ORIGIN|INFO)\s+)?(?:[A-Z]{1,6}-\d{2}\s*)+(?:/\d+\s*[A-Z]?)?$"
-    r"|^/\d+\s+[A-Z]$"
+    r"|^/\d+\s*[A-Z]$"
 )
 _ORIGIN_ACTION = re.compile(r"^(?:ACTION|ORIGIN)\s+[A-Z]{1,6}-\d{2}")
 _PAGE = re.compile(r"^(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)\s+)?PAGE\s+\d{2}\b")
@@ -117,7 +119,8 @@ _NOT_ADDRESSEE = re.compile(
 
 def _looks_like_addressee(line: str) -> bool:
     """A continuation line of TO/INFO: an upper-case post name, not the preamble."""
-    return len(line) <= 90 and line == line.upper() and not _NOT_ADDRESSEE.match(line)
+    return len(line) <= 90 and line == line.upper() and not _NOT_ADDRESSEE.match(line) \
+        and not CLASSIFICATION_LINE.match(line)
 
 
 def read_header(lines: list[str], start: int = 0) -> tuple[dict | None, int, dict]:
@@ -151,7 +154,11 @@ def read_header(lines: list[str], start: int = 0) -> tuple[dict | None, int, dic
             header["transmission_id"] = m.group(1)
         elif m := _PROSIGN.match(line):
             header["routing"] = m.group(2).split()
+            block = header["routing"]
+        elif block is header["routing"] and block and _ROUTING_MORE.match(line):
+            block.extend(line.split())
         elif m := _DE.match(line):
+            block = None
             header["station"] = m.group("station")
             header["station_serial"] = m.group("serial")
             info["julian"] = m.group("julian")
@@ -193,6 +200,10 @@ def read_header(lines: list[str], start: int = 0) -> tuple[dict | None, int, dic
                 break
         elif block is not None and _looks_like_addressee(line):
             block.append(_addressee(line))
+        elif (header["transmission_id"] or header["station"]) and not header["from"] \
+                and _looks_like_addressee(line):
+            # Stray routing residue between VZCZC and FM ("(CCY AD3230EB ...)").
+            info["warnings"].append(f"unrecognised header line '{line[:60]}' passed over")
         else:
             break
         seen = True

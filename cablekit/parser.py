@@ -173,6 +173,8 @@ def _parse_into(record: dict, text: str, path: str | None) -> None:
         y = int(stem_id.group("year"))
         year = y + (1900 if y >= 60 else 2000)
         warnings.append(f"year {year} taken from the file name '{stem}'")
+    if year is None:
+        year = _year_from_decl(pre["blocks"], warnings)
     cable_id = make_id(year, origin, record["serial"])
     if cable_id:
         record["id"], record["id_from"] = cable_id, "text"
@@ -209,6 +211,27 @@ def _parse_into(record: dict, text: str, path: str | None) -> None:
 
     record["text"] = _collapse_blank_runs(lines[:pre["end"]] + body_mod.strip_trailer(
         body_mod.remove_page_markers(lines[pre["end"]:], cls["origin"] if cls else None)[0]))
+
+
+def _year_from_decl(blocks: list, warnings: list[str]) -> int | None:
+    """Guess the year of an undated cable from its declassification date.
+
+    Cables of 1995-2010 were mostly marked for declassification ten years on
+    (twenty-five for some); only used for the id, and always with a warning.
+    """
+    for kind, block in blocks:
+        if kind != "eo":
+            continue
+        eo, _ = EXTRACTORS["eo"](block, {})
+        if not eo or not eo["decl"]:
+            return None
+        decl_year = int(eo["decl"][:4])
+        year = decl_year - 10 if decl_year - 10 <= 2010 else decl_year - 25
+        if 1966 <= year <= 2010:
+            warnings.append(f"the cable carries no date; year {year} for its id guessed from the "
+                            f"declassification date {eo['decl']}")
+            return year
+    return None
 
 
 def _store_field(record: dict, kind: str, value, warnings: list[str]) -> None:

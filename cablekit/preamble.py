@@ -15,7 +15,8 @@ from .vocab import CAVEATS
 
 def _spaced(word: str) -> str:
     """'SECRET' -> a pattern matching 'SECRET' and 'S E C R E T'."""
-    return r"\s?".join(re.escape(c) for c in word)
+    # A doubled first letter ("CC O N F I D E N T I A L") occurs in real cables.
+    return f"(?:{re.escape(word[0])}\\s?)?" + r"\s?".join(re.escape(c) for c in word)
 
 
 _LEVELS = [
@@ -114,10 +115,20 @@ def field_kind(line: str) -> tuple[str | None, re.Match | None]:
     return None, None
 
 
+_STRONG_EMBEDDED = re.compile(r"\s+(?=E\.\s?O\.\s?\d{5}|EO\s\d{5}\s|TAGS:|SUBJECT:)")
+
+
 def _segments(line: str) -> list[str]:
-    """Split a line at embedded field keywords, but only if it starts a field."""
+    """Split a line at embedded field keywords ("E.O. 12958: N/A TAGS: ...").
+
+    A line that starts a field splits at any keyword; other lines (a passing
+    line run into the E.O. line) only at unmistakable ones.
+    """
     if field_kind(line)[0] is None:
-        return [line]
+        parts = [s for s in _STRONG_EMBEDDED.split(line) if s]
+        if len(parts) == 1:
+            return parts
+        return parts[:1] + [seg for part in parts[1:] for seg in _segments(part)]
     return [s for s in _EMBEDDED.split(line) if s]
 
 
@@ -164,7 +175,7 @@ def split_fields(lines: list[str], start: int) -> dict:
             elif _STAMP.match(seg):
                 stamps.append(seg)
                 current = None
-            elif not seen_subject and not blocks and _looks_like_passing(seg):
+            elif not seen_subject and _looks_like_passing(seg):
                 passing.append(seg)
                 current = None
             else:
@@ -177,7 +188,11 @@ def split_fields(lines: list[str], start: int) -> dict:
     return {"blocks": blocks, "caveats": caveats, "passing": passing, "stamps": stamps, "end": i}
 
 
+_PASSING = re.compile(r"^(?:[A-Z][\w/-]*\s+){0,2}(?:FOR|PASS|PASS TO)\s+[A-Z]", re.IGNORECASE)
+
+
 def _looks_like_passing(line: str) -> bool:
     """'FOR EUR/CARC', 'STATE FOR INR/B', 'AIDAC', 'DEPT PASS USTR'."""
-    return len(line) <= 100 and line == line.upper() and not re.match(r"^[\-=*]+$", line) \
-        and not re.search(r"[.!?]\s*$", line.rstrip())
+    if len(line) > 200 or re.match(r"^[\-=*]+$", line):
+        return False
+    return line == line.upper() or bool(_PASSING.match(line))

@@ -222,6 +222,8 @@ def reasons_in(text: str) -> list[str]:
 
 
 def _title_and_name(who: str) -> tuple[str | None, str | None]:
+    if re.match(r"(?i)derived\s+from\b", who):
+        return None, None  # "Derived from Multiple Sources": no person
     words = who.replace(",", ", ").split()
     k = 0
     while k < len(words) and (words[k].upper().strip(",") in TITLE_WORDS or "/" in words[k]

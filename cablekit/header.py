@@ -38,6 +38,7 @@ _DE = re.compile(r"^DE\s+(?P<station>R[A-Z0-9]+)\s*#?\s*(?P<serial>\d{3,5}(?:/\d
 _SECURITY = re.compile(r"^(ZN[RY]\s+[UECST]{5}(?:\s+ZZH)?)\b")
 _FM = re.compile(r"^FM\s+(.+)$")
 _TO = re.compile(r"^TO\s+(?!PAGE\b)(.+)$")
+_TO_PAGE = re.compile(r"^TO\s+PAGE\s+\d{2}\b")
 _INFO = re.compile(r"^INFO\s+(.+)$")
 _XMT = re.compile(r"^XMT\b[/\s]*(.*)$")
 _BT = re.compile(r"^BT\s*$")
@@ -48,7 +49,7 @@ _DISTRIBUTION = re.compile(
 )
 _ORIGIN_ACTION = re.compile(r"^(?:ACTION|ORIGIN)\s+[A-Z]{1,6}-\d{2}")
 _PAGE = re.compile(r"^(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)\s+)?PAGE\s+\d{2}\b")
-_DASHES = re.compile(r"^-{5,}\s*\d*\s*\d{6}Z?\s*(?:/\d+)?\s*$|^-{5,}$")
+_DASHES = re.compile(r"^-{5,}[-\w\s/]*$")
 _DRAFTING = re.compile(
     r"^(DRAFTED BY|APPROVED BY|CLEARED BY|CLEARANCES?|DESIRED DISTRIBUTION|"
     r"R \d{6}Z|O \d{6}Z)\b"
@@ -107,6 +108,7 @@ def empty_header() -> dict:
         "from": None,
         "to": [],
         "info": [],
+        "xmt": [],
     }
 
 
@@ -131,7 +133,7 @@ def read_header(lines: list[str], start: int = 0) -> tuple[dict | None, int, dic
     and `warnings`.
     """
     header = empty_header()
-    info: dict = {"partial": False, "date": None, "julian": None, "warnings": [], "xmt": []}
+    info: dict = {"partial": False, "date": None, "julian": None, "warnings": [], "telegram": False}
     seen = False
     block: list | None = None  # the addressee list being filled (to / info)
     i = start
@@ -179,6 +181,10 @@ def read_header(lines: list[str], start: int = 0) -> tuple[dict | None, int, dic
         elif m := _FM.match(line):
             header["from"] = m.group(1).strip()
             block = None
+        elif _TO_PAGE.match(line):
+            # A page break landed on the TO line; the addressees follow.
+            block = header["to"]
+            info["warnings"].append(f"page-break text '{line}' inside the TO block passed over")
         elif m := _TO.match(line):
             block = header["to"]
             block.append(_addressee(m.group(1)))
@@ -186,21 +192,24 @@ def read_header(lines: list[str], start: int = 0) -> tuple[dict | None, int, dic
             block = header["info"]
             block.append(_addressee(m.group(1)))
         elif m := _XMT.match(line):
-            info["xmt"].append(m.group(1).strip())
+            block = header["xmt"]
+            if m.group(1).strip():
+                block.append(m.group(1).strip())
         elif _BT.match(line):
             block = None
         elif _DISTRIBUTION.match(line) or _ORIGIN_ACTION.match(line) or _PAGE.match(line) \
                 or _DASHES.match(line) or _DRAFTING.match(line):
             # Distribution blocks of older telegrams: part of the header, no field.
             block = None if not _PAGE.match(line) else block
+            info["telegram"] = True
         elif _CLASSIFICATION_ONLY.match(line) and not seen and i + 1 < n:
             # Older telegrams repeat the classification above "PAGE 01".
             nxt = next((x for x in lines[i + 1:i + 4] if x), "")
             if not _PAGE.match(nxt):
                 break
         elif block is not None and _looks_like_addressee(line):
-            block.append(_addressee(line))
-        elif (header["transmission_id"] or header["station"]) and not header["from"] \
+            block.append(line if block is header["xmt"] else _addressee(line))
+        elif (header["transmission_id"] or header["station"] or info.get("telegram")) and not header["from"] \
                 and _looks_like_addressee(line):
             # Stray routing residue between VZCZC and FM ("(CCY AD3230EB ...)").
             info["warnings"].append(f"unrecognised header line '{line[:60]}' passed over")

@@ -150,7 +150,7 @@ def _unwrap(lines: list[str]) -> str:
     return "".join(out).strip()
 
 
-def split_paragraphs(lines: list[str], converted: bool) -> tuple[list[dict], list[str]]:
+def split_paragraphs(lines: list[str], converted: bool, continues: bool = False) -> tuple[list[dict], list[str]]:
     """Split body lines into paragraphs by their numbers.
 
     A line opens paragraph n when it starts with "n." and n continues the
@@ -165,7 +165,9 @@ def split_paragraphs(lines: list[str], converted: bool) -> tuple[list[dict], lis
     for pos, (k, num) in enumerate(candidates):
         following = candidates[pos + 1][1] if pos + 1 < len(candidates) else None
         if expected is None:
-            if num == 0 or num > 60:
+            # Numbering starts at 1 (or 2, 3 after a lost first paragraph) unless
+            # this is a later section or an extract of a longer cable.
+            if num == 0 or num > 60 or (num > 3 and not continues and num != 11):
                 continue
             if num == 11 and (converted or following == 2):
                 warnings.append("paragraph numbered '11.' read as 1 (a pilcrow turned into '1')")

@@ -162,7 +162,11 @@ def _ref_items(text: str) -> list[tuple[str | None, str]]:
         items.append((None, text[:seq[0].start()].strip(" ;,")))
     for k, m in enumerate(seq):
         end = seq[k + 1].start() if k + 1 < len(seq) else len(text)
-        items.append(((m.group("a") or m.group("b")).upper(), text[m.end():end].strip(" ;,")))
+        label = (m.group("a") or m.group("b")).upper()
+        item = text[m.end():end].strip(" ;,")
+        # "A. A) BRASILIA 236": the label written twice.
+        item = re.sub(rf"^\(?{label}[.)]\s+", "", item, flags=re.IGNORECASE)
+        items.append((label, item))
     return items
 
 
@@ -174,7 +178,7 @@ def extract_refs(lines: list[str], ctx: dict) -> tuple[list[dict], list[str]]:
         if not item:
             continue
         # "STATE 272523; USUN 6028": unlabelled items separated by semicolons.
-        parts = [p.strip() for p in item.split(";")] if label is None else [item]
+        parts = [p.strip() for p in re.split(r";|:\s", item)] if label is None else [item]
         for part in parts:
             if not part:
                 continue
@@ -224,7 +228,14 @@ def reasons_in(text: str) -> list[str]:
 def _title_and_name(who: str) -> tuple[str | None, str | None]:
     if re.match(r"(?i)derived\s+from\b", who):
         return None, None  # "Derived from Multiple Sources": no person
-    words = who.replace(",", ", ").split()
+    who = who.replace("\u2019", "'")
+    if "," in who and not re.match(r"(?i)(charge|cda|ambassador)\b.*,\s*a\.?\s*i\.?\b", who):
+        # "David J. Hazarian, Regional Security Officer, RSO": name first, title after.
+        first, rest = who.split(",", 1)
+        t, n = _title_and_name(first)
+        if n and t is None and len(n.split()) <= 4:
+            return rest.strip(" ,") or None, n
+    words = who.split()
     k = 0
     while k < len(words) and (words[k].upper().strip(",") in TITLE_WORDS or "/" in words[k]
                               or words[k].upper().strip(",") in {w.strip(",") for w in TITLE_WORDS}):
@@ -233,6 +244,11 @@ def _title_and_name(who: str) -> tuple[str | None, str | None]:
     name = " ".join(words[k:]).strip(" ,;.") or None
     if name and not re.search(r"[A-Za-z]{2}", name):
         name = None
+    if title is None and name and len(name.split()) > 3:
+        # "EcoPol Chief Mike Hammer": an unknown title before a two- or three-word name.
+        parts = name.split()
+        size = 3 if re.fullmatch(r"[A-Z]\.", parts[-2]) else 2
+        title, name = " ".join(parts[:-size]), " ".join(parts[-size:])
     return title, name
 
 

@@ -59,9 +59,9 @@ _CLASSIFICATION_ONLY = re.compile(
 )
 # Addressee: [RI/]PLAD [PRECEDENCE] [number]
 _ADDRESSEE = re.compile(
-    r"^(?:(?P<routing>R[A-Z0-9]{3,})\s*/\s*)?(?P<name>.+?)"
+    r"^(?:(?P<routing>R[A-Z0-9]{3,}|ZEN)\s*/\s*)?(?P<name>.+?)"
     r"(?:\s+(?P<prec>NIACT\s+\w+|" + "|".join(PRECEDENCE_WORDS) + r"))?"
-    r"(?:\s+(?P<number>\d{1,5}))?\s*$"
+    r"(?:\s+(?P<number>\d{1,5}(?:-\d{1,5})?))?\s*$"
 )
 
 

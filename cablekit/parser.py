@@ -26,7 +26,7 @@ SCHEMA_VERSION = 1
 _SECURITY_LEVELS = {"U": "UNCLASSIFIED", "E": "UNCLASSIFIED", "C": "CONFIDENTIAL",
                     "S": "SECRET", "T": "TOP SECRET"}
 ID_PATTERN = re.compile(r"^(?P<year>\d{2}|\d{4})(?P<station>[A-Z]+?)(?P<serial>\d+)(?:_[a-z])?$")
-_CLASSIFIED_BY_IN_BODY = re.compile(r"^(?:\d{1,2}\s?\.\s*(?:\(\s*\w+\s*\)\s*)?)?(CLASSIFIED\s+BY\b.*)$",
+_CLASSIFIED_BY_IN_BODY = re.compile(r"^(?:\d{1,2}\s?\.\s*)?(?:\(\s*\w+\s*\)\s*)?(CLASSIFIED\s+BY\b.*)$",
                                     re.IGNORECASE)
 
 
@@ -164,6 +164,11 @@ def _parse_into(record: dict, text: str, path: str | None) -> None:
         origin = canonical_station(header["from"])
     record["origin"] = origin
     record["serial"] = cls["serial"] if cls else None
+    if record["serial"] is None and header and header.get("station_serial"):
+        # The DE line's station serial is the cable serial modulo 10,000.
+        record["serial"] = int(header["station_serial"].split("/")[0])
+        warnings.append(f"no serial on a classification line; serial {record['serial']} taken from the "
+                        f"DE line '#{header['station_serial']}'")
     year = date.year if date else None
     stem = _source_id(path, record["source"]["sha256"])
     stem_id = ID_PATTERN.match(stem)
@@ -202,7 +207,8 @@ def _parse_into(record: dict, text: str, path: str | None) -> None:
     record["signers"] = signers
     if record["classified_by"] is None:
         body_lines = _classified_by_from_body(record, body_lines, ctx, warnings)
-    paragraphs, w = body_mod.split_paragraphs(body_lines, converted)
+    continues = record["partial"] or bool(record["section"] and record["section"]["number"] > 1)
+    paragraphs, w = body_mod.split_paragraphs(body_lines, converted, continues)
     warnings.extend(w)
     record["paragraphs"] = paragraphs
     record["summary"] = body_mod.find_summary(paragraphs)

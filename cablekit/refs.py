@@ -44,7 +44,7 @@ _CITATION = re.compile(
     r"(?P<station>[A-Z][A-Z'-]+(?:\s+[A-Z][A-Z'-]+){0,2})"
     r"\s+(?P<serial>\d{1,7})"
     r"(?P<more>(?:\s*(?:,|AND|&)\s*\d{1,7}(?![\d/:.]\d))*)"
-    r"(?![\d/:]|\.\d|\s*(?:PERCENT|UTC|Z\b|HOURS))"
+    r"(?![\d/]|[:.]\d|\s*(?:PERCENT|UTC|Z\b|HOURS))"
 )
 
 

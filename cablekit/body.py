@@ -77,7 +77,8 @@ def strip_trailer(lines: list[str]) -> list[str]:
 
 
 _SIGNER_LINE = re.compile(r"^[A-Z][A-Za-z'\-]+(?:[ /][A-Z][A-Za-z'\-]+){0,3}\s*#*$")
-_SIGNER_AFTER_SENTENCE = re.compile(r"^(?P<text>.*[.!?\")\]])\s+(?P<signer>[A-Z][A-Z'\-]{2,}(?: [A-Z][A-Z'\-]+)?)\s*#*$")
+_SIGNER_AFTER_SENTENCE = re.compile(
+    r"^(?P<text>.*[.!?\")\]])\s+(?P<signer>[A-Z][A-Z'\-]{2,}(?: [A-Z][A-Z'\-]+)?)\s*#*$")
 
 
 def _signer_words(line: str) -> list[str] | None:
@@ -150,7 +151,8 @@ def _unwrap(lines: list[str]) -> str:
     return "".join(out).strip()
 
 
-def split_paragraphs(lines: list[str], converted: bool, continues: bool = False) -> tuple[list[dict], list[str]]:
+def split_paragraphs(lines: list[str], converted: bool,
+                     continues: bool = False) -> tuple[list[dict], list[str]]:
     """Split body lines into paragraphs by their numbers.
 
     A line opens paragraph n when it starts with "n." and n continues the

@@ -21,7 +21,8 @@ def _spaced(word: str) -> str:
 
 _LEVELS = [
     ("TOP SECRET", r"T\s?O\s?P\s+" + _spaced("SECRET")),
-    ("LIMITED OFFICIAL USE", r"LIMITED\s+OFFICIAL\s+USE|" + r"\s+".join(_spaced(w) for w in ("LIMITED", "OFFICIAL", "USE"))),
+    ("LIMITED OFFICIAL USE",
+     r"LIMITED\s+OFFICIAL\s+USE|" + r"\s+".join(_spaced(w) for w in ("LIMITED", "OFFICIAL", "USE"))),
     ("UNCLASSIFIED", _spaced("UNCLASSIFIED")),
     ("UNCLASSIFIED", r"UNCLAS"),
     ("SECRET", _spaced("SECRET")),

@@ -33,20 +33,8 @@ def iter_inputs(paths: tuple[str, ...]) -> Iterator[tuple[str, str | None]]:
     for path in paths:
         if path == "-":
             yield path, None
-            continue
-        try:
-            st = os.stat(path)
-        except FileNotFoundError:
-            if os.path.islink(path):
-                yield path, "broken symbolic link"
-            else:
-                yield path, "no such file or directory"
-            continue
-        except OSError as exc:
-            yield path, exc.strerror or str(exc)
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            for root, dirs, files in os.walk(path, onerror=None):
+        elif os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if not name.startswith("."):

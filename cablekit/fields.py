@@ -225,6 +225,9 @@ def reasons_in(text: str) -> list[str]:
     return reasons
 
 
+_TITLES = frozenset(w.strip(",") for w in TITLE_WORDS)
+
+
 def _title_and_name(who: str) -> tuple[str | None, str | None]:
     if re.match(r"(?i)derived\s+from\b", who):
         return None, None  # "Derived from Multiple Sources": no person
@@ -237,8 +240,7 @@ def _title_and_name(who: str) -> tuple[str | None, str | None]:
             return rest.strip(" ,") or None, n
     words = who.split()
     k = 0
-    while k < len(words) and (words[k].upper().strip(",") in TITLE_WORDS or "/" in words[k]
-                              or words[k].upper().strip(",") in {w.strip(",") for w in TITLE_WORDS}):
+    while k < len(words) and (words[k].upper().strip(",") in _TITLES or "/" in words[k]):
         k += 1
     title = " ".join(words[:k]).strip(" ,") or None
     name = " ".join(words[k:]).strip(" ,;.") or None

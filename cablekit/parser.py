@@ -138,6 +138,7 @@ def _parse_into(record: dict, text: str, path: str | None) -> None:
 
     pre = split_fields(lines, pre_start)
     body_lines, removed = body_mod.remove_page_markers(lines[pre["end"]:], cls["origin"] if cls else None)
+    marked_body = body_lines
     if removed:
         warnings.append(f"{removed} page or section marker(s) removed")
 
@@ -215,8 +216,7 @@ def _parse_into(record: dict, text: str, path: str | None) -> None:
     if not paragraphs:
         warnings.append("no body text found")
 
-    record["text"] = _collapse_blank_runs(lines[:pre["end"]] + body_mod.strip_trailer(
-        body_mod.remove_page_markers(lines[pre["end"]:], cls["origin"] if cls else None)[0]))
+    record["text"] = _collapse_blank_runs(lines[:pre["end"]] + body_mod.strip_trailer(marked_body))
 
 
 def _year_from_decl(blocks: list, warnings: list[str]) -> int | None:

@@ -10,6 +10,7 @@ import os
 import stat
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
 
@@ -83,6 +84,24 @@ def _print_human(record: dict) -> None:
     summary_line(record)
 
 
+def store_option(func):
+    """--store PATH, shared by every command that uses the store (also $CABLEKIT_STORE)."""
+    return click.option(
+        "--store", "store_path", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="Store folder (default: $CABLEKIT_STORE, else ~/.local/share/cablekit/store).",
+    )(func)
+
+
+def _open_store(store_path: Path | None):
+    from .store import Store, default_store_path
+
+    return Store(Path(store_path) if store_path else default_store_path())
+
+
+def _notify(message: str) -> None:
+    _error(message)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="cablekit")
 def cli() -> None:
@@ -90,30 +109,44 @@ def cli() -> None:
 
     \b
     Examples:
-      cablekit parse --json seeds/ | jq .id
-      cablekit parse --json 08BAKU279.txt > records.jsonl
-      cat cable.txt | cablekit parse --json -
+      cablekit parse cables/                    # parse and index into the store
+      cablekit search 'tag:PREL date:2008-03 kosovo'
+      cablekit show 08BAKU279
+      cablekit parse --json seeds/ | jq .id     # records to stdout, no store
     """
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON record per line on stdout.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON record per line on stdout; no store.")
 @click.option("--strict", is_flag=True, help="Treat a record with warnings as a failed file.")
-def parse(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
+@store_option
+def parse(paths: tuple[str, ...], as_json: bool, strict: bool, store_path: Path | None) -> None:
     """Parse cables in files, folders (recursively) or '-' (stdin).
 
-    With --json, stdout carries one record per line (JSON Lines) and nothing
-    else; problems go to stderr. Exit status: 0 when every file parsed, 1 when
-    some could not be read, 2 for usage errors.
+    Without --json the records go into the store (one per id, the latest
+    wins; files whose content is already indexed are skipped) and a summary
+    goes to stderr. With --json, stdout carries one record per line (JSON
+    Lines) and nothing else. Problems go to stderr, one line per file.
+    Exit status: 0 when every file parsed, 1 when some could not be read,
+    2 for usage errors.
 
     \b
     Examples:
+      cablekit parse cables/
+      cablekit parse --store ~/work/store cables/ more-cables/
       cablekit parse --json seeds/
       cablekit parse --json cables/ | jq -r 'select(.classification=="SECRET") | .id'
       cablekit parse --json - < 08BAKU279.txt
-      cablekit parse --json --strict cables/ > clean.jsonl
     """
+    if as_json:
+        failed = _parse_to_stdout(paths, strict)
+    else:
+        failed = _parse_into_store(paths, strict, _open_store(store_path))
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _parse_to_stdout(paths: tuple[str, ...], strict: bool) -> int:
     failed = 0
     for path, problem in iter_inputs(paths):
         if problem:
@@ -131,11 +164,301 @@ def parse(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
             _error(f"{path}: {len(record['warnings'])} warning(s): {record['warnings'][0]}")
             failed += 1
             continue
+        emit(json.dumps(record, ensure_ascii=False))
+    return failed
+
+
+_BATCH = 500
+
+
+def _parse_into_store(paths: tuple[str, ...], strict: bool, store) -> int:
+    import hashlib
+
+    from .index import open_index
+    from .render import console
+    from .store import StoreError
+
+    try:
+        index = open_index(store, _notify)
+    except (StoreError, OSError) as exc:
+        _error(str(exc))
+        sys.exit(EXIT_USAGE)
+    inputs = list(iter_inputs(paths))
+    err = console(stderr=True)
+    progress = None
+    if sys.stderr.isatty():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        progress = Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            console=err, transient=True)
+        task = progress.add_task("parse", total=len(inputs))
+        progress.start()
+    counts = {"parsed": 0, "replaced": 0, "skipped": 0, "failed": 0}
+    batch: list[dict] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        with store.locked():
+            if index.state() != "fresh":
+                store.cut_torn_tail()
+                if index.state() == "behind":
+                    index.index_lines(int(index.meta("indexed_bytes")), _notify)
+                else:
+                    index.rebuild(_notify)
+            fresh = [r for r in batch if not index.has_sha(r["source"]["sha256"])]
+            counts["skipped"] += len(batch) - len(fresh)
+            written, replaced = index.write(fresh)
+        counts["parsed"] += written
+        counts["replaced"] += replaced
+        batch.clear()
+
+    try:
+        for path, problem in inputs:
+            if progress:
+                progress.advance(task)
+            if problem:
+                _error(f"{path}: {problem}")
+                counts["failed"] += 1
+                continue
+            try:
+                data = _read(path)
+            except OSError as exc:
+                _error(f"{path}: {exc.strerror or exc}")
+                counts["failed"] += 1
+                continue
+            if index.has_sha(hashlib.sha256(data).hexdigest()):
+                counts["skipped"] += 1
+                continue
+            record = parse_bytes(data, os.path.abspath(path) if path != "-" else None)
+            if strict and record["warnings"]:
+                _error(f"{path}: {len(record['warnings'])} warning(s): {record['warnings'][0]}")
+                counts["failed"] += 1
+                continue
+            batch.append(record)
+            if len(batch) >= _BATCH:
+                flush()
+        flush()
+        if counts["replaced"]:
+            with store.locked():
+                dead, size = index.dead_bytes(), store.records_path.stat().st_size
+                if dead and (size < 256 * 2**20 or dead * 5 > size):
+                    index.compact()
+    finally:
+        if progress:
+            progress.stop()
+        index.close()
+    replaced = f" ({counts['replaced']} replaced)" if counts["replaced"] else ""
+    _error(f"parsed {counts['parsed']}{replaced}, skipped {counts['skipped']} unchanged, "
+           f"failed {counts['failed']}; store: {store.root}")
+    return counts["failed"]
+
+
+def _parse_fields(fields: str | None) -> list[str] | None:
+    if not fields:
+        return None
+    return [f.strip() for f in fields.split(",") if f.strip()]
+
+
+@cli.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print full records, one JSON object per line.")
+@click.option("--fields", help="With --json, only these fields (comma-separated), e.g. id,date,subject.")
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=None,
+              help="At most this many results (default 20 in the table, all with --json).")
+@click.option("--count", is_flag=True, help="Print only the number of matching cables.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
+              help="Best matches first, or oldest first by date.")
+@click.option("--reverse", is_flag=True, help="Reverse the order.")
+@click.option("--since", help="Only cables from this date on (2008, 2008-03, 2008-03-25).")
+@click.option("--until", help="Only cables up to this date (inclusive).")
+@store_option
+def search(query, as_json, fields, limit, count, sort, reverse, since, until, store_path) -> None:
+    """Search the store's full-text index.
+
+    \b
+    Query language:
+      kosovo independence        all words must match
+      "territorial integrity"    an exact phrase
+      kosovo OR serbia           either;  NOT serbia / -serbia  without
+      terr*                      prefix;  ( ... )  grouping
+      tag:PREL  origin:BAKU  class:secret  signer:DERSE  subject:kosovo
+      ref:08BAKU275 (cables citing it)  id:08BAKU279
+      date:2008  date:2008-03  date:2008-01..2008-06
+
+    Exit status: 0 with matches, 1 with none, 2 for a query it cannot read.
+
+    \b
+    Examples:
+      cablekit search '"territorial integrity"'
+      cablekit search 'tag:PREL date:2008-03' --sort date
+      cablekit search --json --fields id,date,subject 'class:secret kosovo' | jq -r .id
+      cablekit search --count 'origin:BAKU'
+    """
+    from .index import open_index
+    from .query import QueryError, compile_query, parse_date_option
+
+    text = " ".join(query)
+    try:
+        compiled = compile_query(text)
+        if since:
+            compiled.since = max(filter(None, [compiled.since, parse_date_option(since, end=False)]))
+        if until:
+            compiled.until = min(filter(None, [compiled.until, parse_date_option(until, end=True)]))
+    except QueryError as exc:
+        _error(f"bad query: {exc.render()}")
+        sys.exit(EXIT_USAGE)
+    store = _open_store(store_path)
+    if not store.exists():
+        _error(f"no store at {store.root}; run 'cablekit parse PATH' first")
+        sys.exit(EXIT_USAGE)
+    index = open_index(store, _notify)
+    try:
+        if count:
+            n = index.count_matches(compiled)
+            emit(str(n))
+            sys.exit(EXIT_OK if n else EXIT_FAILED)
+        if limit is None and not as_json:
+            limit = 20
+        rows = index.search(compiled, sort=sort, reverse=reverse, limit=limit, snippets=not as_json)
+        if not rows:
+            sys.exit(EXIT_FAILED)
         if as_json:
-            emit(json.dumps(record, ensure_ascii=False))
+            wanted = _parse_fields(fields)
+            for row in rows:
+                record = store.read_at(row["offset"], row["length"])
+                if wanted:
+                    record = {k: record.get(k) for k in wanted}
+                emit(json.dumps(record, ensure_ascii=False))
         else:
-            _print_human(record)
-    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+            from .render import console, search_table
+
+            out = console()
+            search_table(rows, out)
+            total = index.count_matches(compiled)
+            if total > len(rows):
+                _error(f"{len(rows)} of {total} matches shown; use -n to see more")
+    finally:
+        index.close()
+    sys.exit(EXIT_OK)
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the records as JSON lines.")
+@click.option("--raw", is_flag=True, help="Print the text as it came in (from the source file when unchanged).")
+@click.option("--field", "field_name", help="Print one field, plain (lists one item per line).")
+@store_option
+def show(ids, as_json, raw, field_name, store_path) -> None:
+    """Show cables from the store by id.
+
+    Exit status: 0 when every id was found, 1 when one was not, 2 for usage errors.
+
+    \b
+    Examples:
+      cablekit show 08BAKU279
+      cablekit show --json 08BAKU279 | jq .references
+      cablekit show --field subject 08BAKU279 08BAKU275
+      cablekit show --raw 08BAKU279 | less
+    """
+    from .index import open_index
+
+    store = _open_store(store_path)
+    if not store.exists():
+        _error(f"no store at {store.root}; run 'cablekit parse PATH' first")
+        sys.exit(EXIT_USAGE)
+    index = open_index(store, _notify)
+    missing = 0
+    try:
+        for cable_id in ids:
+            where = index.lookup(cable_id)
+            if where is None:
+                close = index.close_ids(cable_id)
+                hint = f"; closest: {', '.join(close)}" if close else ""
+                _error(f"no cable {cable_id} in the store{hint}")
+                missing += 1
+                continue
+            record = store.read_at(*where)
+            _show_one(record, as_json, raw, field_name)
+    finally:
+        index.close()
+    sys.exit(EXIT_FAILED if missing else EXIT_OK)
+
+
+def _show_one(record: dict, as_json: bool, raw: bool, field_name: str | None) -> None:
+    from .cleanup import strip_controls
+
+    if as_json:
+        emit(json.dumps(record, ensure_ascii=False))
+    elif field_name:
+        if field_name not in record:
+            _error(f"no field '{field_name}' (fields: {', '.join(record)})")
+            sys.exit(EXIT_USAGE)
+        value = record[field_name]
+        if isinstance(value, list):
+            for item in value:
+                emit(json.dumps(item, ensure_ascii=False) if isinstance(item, dict) else strip_controls(str(item)))
+        elif isinstance(value, dict):
+            emit(json.dumps(value, ensure_ascii=False))
+        elif value is not None:
+            emit(strip_controls(str(value)))
+    elif raw:
+        emit(strip_controls(_raw_text(record)))
+    else:
+        from .render import console, show_record
+
+        show_record(record, console())
+
+
+def _raw_text(record: dict) -> str:
+    """The source as it came in, when the file is still there and unchanged."""
+    import hashlib
+
+    from .decode import decode_bytes
+
+    source = record.get("source") or {}
+    path = source.get("path")
+    if path:
+        try:
+            data = Path(path).read_bytes()
+            if hashlib.sha256(data).hexdigest() == source.get("sha256"):
+                return decode_bytes(data)[0]
+        except OSError:
+            pass
+    _error(f"{record['id']}: the source file is gone or changed; showing the cleaned text")
+    return record.get("text") or ""
+
+
+@cli.command("index")
+@click.option("--rebuild", is_flag=True, help="Rebuild the search index from records.jsonl.")
+@click.option("--compact", is_flag=True, help="Drop superseded lines from records.jsonl (atomic rewrite).")
+@store_option
+def index_cmd(rebuild: bool, compact: bool, store_path: Path | None) -> None:
+    """Check, catch up, rebuild or compact the store's search index.
+
+    \b
+    Examples:
+      cablekit index              # bring the index up to date, print counts
+      cablekit index --rebuild
+      cablekit index --compact
+    """
+    from .index import open_index
+
+    store = _open_store(store_path)
+    index = open_index(store, _notify)
+    try:
+        if rebuild:
+            with store.locked():
+                store.cut_torn_tail()
+                count, damaged = index.rebuild(_notify)
+            _error(f"index rebuilt: {count} records" + (f", {damaged} damaged lines skipped" if damaged else ""))
+        if compact:
+            with store.locked():
+                saved = index.compact()
+            _error(f"compacted: {saved} bytes of superseded lines dropped")
+        _error(f"{index.count()} cables in {store.root}")
+    finally:
+        index.close()
 
 
 def main() -> None:

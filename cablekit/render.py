@@ -53,3 +53,81 @@ def summary_line(record: dict, out: Console | None = None) -> None:
     if record["warnings"]:
         line.append(f"  [{len(record['warnings'])} warning(s)]", style="dim")
     out.print(line)
+
+
+def _highlight(snippet: str) -> Text:
+    """An FTS snippet with \\x02...\\x03 around matches, as a Text with the matches styled."""
+    text = Text()
+    bold = False
+    for part in snippet.replace("\x03", "\x02").split("\x02"):
+        if part:
+            text.append(safe(part.replace("\n", " ")), style="bold reverse" if bold else None)
+        bold = not bold
+    return text
+
+
+def search_table(rows: list[dict], out: Console) -> None:
+    from rich.table import Table
+
+    table = Table(show_lines=False, pad_edge=False, expand=False)
+    for name in ("id", "date", "class", "origin", "subject"):
+        table.add_column(name, no_wrap=name in ("id", "date"), overflow="fold")
+    for row in rows:
+        subject = Text(safe(row["subject"] or ""))
+        if row.get("snippet"):
+            subject.append("\n")
+            subject.append_text(_highlight(row["snippet"]))
+            subject.stylize("dim", len(safe(row["subject"] or "")) + 1)
+        cls = row["classification"] or ""
+        table.add_row(Text(safe(row["id"])), Text((row["date"] or "")[:10]),
+                      Text(safe(cls), style=class_style(cls)), Text(safe(row["origin"] or "")), subject)
+    out.print(table)
+
+
+def _addressees(items: list[dict]) -> str:
+    return "\n".join(" ".join(x for x in (a.get("name"), a.get("precedence")) if x) for a in items)
+
+
+def show_record(record: dict, out: Console) -> None:
+    """Header panel, then the numbered paragraphs with their markings, then the signer."""
+    from rich.panel import Panel
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    header = record.get("header") or {}
+    cls = record.get("classification") or ""
+    eo = record.get("eo") or {}
+    cb = record.get("classified_by") or {}
+    refs = "\n".join(
+        f"{r['label'] + '. ' if r.get('label') else ''}{r['text']}" + (f"  [{r['id']}]" if r.get("id") else "")
+        for r in record.get("references") or [])
+    rows = [
+        ("ID", record.get("id")),
+        ("Date", record.get("date")),
+        ("Classification", Text(safe(cls), style=class_style(cls)) if cls else None),
+        ("From", header.get("from") or record.get("origin")),
+        ("To", _addressees(header.get("to") or [])),
+        ("Info", _addressees(header.get("info") or [])),
+        ("Tags", " ".join(record.get("tags") or [])),
+        ("Subject", record.get("subject")),
+        ("References", refs),
+        ("Classified by", cb.get("text")),
+        ("E.O.", f"{eo.get('order') or ''} {eo.get('text') or ''}".strip() if eo else None),
+    ]
+    for label, value in rows:
+        if value:
+            grid.add_row(label, value if isinstance(value, Text) else Text(safe(str(value))))
+    out.print(Panel(grid, title=Text(safe(record.get("id") or "")), title_align="left"))
+    for p in record.get("paragraphs") or []:
+        line = Text()
+        if p.get("number") is not None:
+            line.append(f"{p['number']}. ", style="bold")
+        if p.get("marking"):
+            line.append(f"({safe(p['marking'])}) ", style="dim")
+        line.append(safe(p.get("text") or ""))
+        out.print(line)
+        out.print()
+    if record.get("signers"):
+        out.print(Text(safe(" / ".join(record["signers"])), style="bold"))

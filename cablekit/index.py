@@ -1,0 +1,297 @@
+"""The search index: SQLite with FTS5, kept beside the store and rebuilt from it.
+
+`records` maps each id to its line in records.jsonl (offset, length) and
+keeps the few columns a result table shows; `fts` holds the words. The
+`meta` table remembers how much of which records.jsonl has been indexed, so
+an index that fell behind is caught up and one that no longer matches the
+file is rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable
+
+from .query import CLASS_WORDS, Compiled
+from .store import Store, encode
+
+INDEX_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS records(
+    rowid INTEGER PRIMARY KEY,
+    id TEXT UNIQUE NOT NULL,
+    offset INTEGER NOT NULL,
+    length INTEGER NOT NULL,
+    sha256 TEXT,
+    date TEXT,
+    classification TEXT,
+    origin TEXT,
+    subject TEXT
+);
+CREATE INDEX IF NOT EXISTS records_sha ON records(sha256);
+CREATE INDEX IF NOT EXISTS records_date ON records(date);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    subject, body, tags, signers, origin, cls, cid, refs,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+# bm25 weights in column order: a word in the subject or tags counts more.
+_WEIGHTS = "8.0, 1.0, 4.0, 2.0, 1.0, 1.0, 1.0, 1.0"
+
+Notify = Callable[[str], None]
+
+
+def _body(record: dict) -> str:
+    return "\n".join(p["text"] for p in record.get("paragraphs") or []) or record.get("text") or ""
+
+
+def _fts_row(record: dict) -> tuple:
+    refs = " ".join(r["id"] for r in record.get("references") or [] if r.get("id"))
+    return (
+        record.get("subject") or "",
+        _body(record),
+        " ".join(record.get("tags") or []),
+        " ".join(record.get("signers") or []),
+        record.get("origin") or "",
+        CLASS_WORDS.get(record.get("classification") or "", ""),
+        record.get("id") or "",
+        refs,
+    )
+
+
+class Index:
+    """An open index over a store. Use `open_index` to get one that is fresh."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.db = sqlite3.connect(store.index_path, timeout=60)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- bookkeeping ---------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, **values) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                            [(k, str(v)) for k, v in values.items()])
+
+    def _file_identity(self) -> tuple[str, int]:
+        st = os.stat(self.store.records_path)
+        return f"{st.st_dev}:{st.st_ino}", st.st_size
+
+    def state(self) -> str:
+        """'fresh', 'behind' (new lines to index) or 'stale' (must rebuild)."""
+        if self.meta("version") != INDEX_VERSION:
+            return "stale"
+        identity, size = self._file_identity()
+        indexed = int(self.meta("indexed_bytes") or -1)
+        if self.meta("file") != identity or indexed > size or indexed < 0:
+            return "stale"
+        return "behind" if indexed < size else "fresh"
+
+    # --- writing -------------------------------------------------------------
+
+    def _add(self, record: dict, offset: int, length: int) -> bool:
+        """Index one record at its line; return True when it replaced an older one."""
+        old = self.db.execute("SELECT rowid FROM records WHERE id = ?", (record["id"],)).fetchone()
+        if old:
+            self.db.execute("DELETE FROM fts WHERE rowid = ?", old)
+            self.db.execute("DELETE FROM records WHERE rowid = ?", old)
+        cur = self.db.execute(
+            "INSERT INTO records(id, offset, length, sha256, date, classification, origin, subject)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (record["id"], offset, length, (record.get("source") or {}).get("sha256"), record.get("date"),
+             record.get("classification"), record.get("origin"), record.get("subject")),
+        )
+        self.db.execute("INSERT INTO fts(rowid, subject, body, tags, signers, origin, cls, cid, refs)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (cur.lastrowid,) + _fts_row(record))
+        return old is not None
+
+    def index_lines(self, start: int, notify: Notify | None = None) -> tuple[int, int]:
+        """Index the store's complete lines from byte *start*; return (records, damaged lines)."""
+        count = damaged = 0
+        end = start
+        with self.db:
+            for number, offset, length, line in self.store.scan(start):
+                end = offset + length
+                try:
+                    record = json.loads(line)
+                    if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+                        raise ValueError("not a record")
+                except ValueError:
+                    damaged += 1
+                    if notify:
+                        where = f"line {number}" if start == 0 else f"byte {offset}"
+                        notify(f"records.jsonl {where} is damaged and was skipped")
+                    continue
+                self._add(record, offset, length)
+                count += 1
+            identity, _ = self._file_identity()
+            self._set_meta(version=INDEX_VERSION, file=identity, indexed_bytes=end)
+        return count, damaged
+
+    def rebuild(self, notify: Notify | None = None) -> tuple[int, int]:
+        with self.db:
+            self.db.execute("DELETE FROM records")
+            self.db.execute("DELETE FROM fts")
+            self.db.execute("DELETE FROM meta")
+        return self.index_lines(0, notify)
+
+    def write(self, records: Iterable[dict]) -> tuple[int, int]:
+        """Append records to the store and index them; return (written, replaced).
+
+        Call under the store lock, with the index fresh.
+        """
+        records = list(records)
+        spans = self.store.append([encode(r) for r in records])
+        replaced = 0
+        with self.db:
+            for record, (offset, length) in zip(records, spans, strict=True):
+                replaced += self._add(record, offset, length)
+            identity, size = self._file_identity()
+            self._set_meta(version=INDEX_VERSION, file=identity, indexed_bytes=size)
+        return len(records), replaced
+
+    def dead_bytes(self) -> int:
+        live = self.db.execute("SELECT COALESCE(SUM(length), 0) FROM records").fetchone()[0]
+        return self._file_identity()[1] - live
+
+    def compact(self) -> int:
+        """Rewrite records.jsonl with only the live lines, atomically. Call under the lock."""
+        path = self.store.records_path
+        tmp = path.with_suffix(".jsonl.tmp")
+        rows = self.db.execute("SELECT rowid, offset, length FROM records ORDER BY offset").fetchall()
+        moves = []
+        with open(path, "rb") as src, open(tmp, "wb") as dst:
+            new = 0
+            for rowid, offset, length in rows:
+                src.seek(offset)
+                dst.write(src.read(length))
+                moves.append((new, rowid))
+                new += length
+            dst.flush()
+            os.fsync(dst.fileno())
+        before = path.stat().st_size
+        os.replace(tmp, path)
+        dirfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dirfd)
+        finally:
+            os.close(dirfd)
+        with self.db:
+            self.db.executemany("UPDATE records SET offset = ? WHERE rowid = ?", moves)
+            identity, size = self._file_identity()
+            self._set_meta(version=INDEX_VERSION, file=identity, indexed_bytes=size)
+        return before - size
+
+    # --- reading -------------------------------------------------------------
+
+    def has_sha(self, sha256: str) -> bool:
+        return self.db.execute("SELECT 1 FROM records WHERE sha256 = ? LIMIT 1", (sha256,)).fetchone() is not None
+
+    def lookup(self, cable_id: str) -> tuple[int, int] | None:
+        row = self.db.execute("SELECT offset, length FROM records WHERE id = ?", (cable_id,)).fetchone()
+        if row is None:
+            row = self.db.execute("SELECT offset, length FROM records WHERE id = ? COLLATE NOCASE",
+                                  (cable_id,)).fetchone()
+        return row
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+
+    def close_ids(self, cable_id: str, n: int = 3) -> list[str]:
+        """Ids in the store that look most like *cable_id* (for 'did you mean')."""
+        import difflib
+
+        wanted = cable_id.upper()
+        letters = "".join(c for c in wanted if c.isalpha())
+        candidates = [r[0] for r in self.db.execute(
+            "SELECT id FROM records WHERE id LIKE ? LIMIT 50000", (f"%{letters[:4]}%",))] if letters else []
+        if len(candidates) < n:
+            candidates += [r[0] for r in self.db.execute("SELECT id FROM records LIMIT 50000")]
+        return difflib.get_close_matches(wanted, list(dict.fromkeys(candidates)), n=n, cutoff=0.5)
+
+    def search(self, compiled: Compiled, *, sort: str = "relevance", reverse: bool = False,
+               limit: int | None = None, snippets: bool = True) -> list[dict]:
+        """Run a compiled query; rows carry id, date, classification, origin, subject, offset, length."""
+        sql, params = self._select(compiled, snippets)
+        if sort == "date":
+            order = "r.date DESC" if reverse else "r.date ASC"
+            sql += f" ORDER BY {order} NULLS LAST, r.id"
+        elif compiled.match:
+            sql += " ORDER BY score DESC" if reverse else " ORDER BY score ASC"
+        else:
+            sql += " ORDER BY r.date DESC" if not reverse else " ORDER BY r.date ASC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        cursor = self.db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def count_matches(self, compiled: Compiled) -> int:
+        sql, params = self._select(compiled, False)
+        return self.db.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0]
+
+    def _select(self, compiled: Compiled, snippets: bool) -> tuple[str, list]:
+        cols = "r.id, r.date, r.classification, r.origin, r.subject, r.offset, r.length"
+        params: list = []
+        where: list[str] = []
+        if compiled.match:
+            snippet = ", snippet(fts, -1, char(2), char(3), '…', 14) AS snippet" if snippets else ""
+            sql = (f"SELECT {cols}, bm25(fts, {_WEIGHTS}) AS score{snippet} "
+                   "FROM fts JOIN records r ON r.rowid = fts.rowid")
+            where.append("fts MATCH ?")
+            params.append(compiled.match)
+        else:
+            sql = f"SELECT {cols}, 0 AS score, NULL AS snippet FROM records r"
+        if compiled.exclude:
+            where.append("r.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+            params.append(compiled.exclude)
+        if compiled.since:
+            where.append("r.date >= ?")
+            params.append(compiled.since)
+        if compiled.until:
+            where.append("r.date < ?")
+            params.append(compiled.until)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return sql, params
+
+
+def open_index(store: Store, notify: Notify | None = None) -> Index:
+    """Open the store's index, catching up or rebuilding it (under the lock) when needed."""
+    if not store.exists():
+        store.create()
+    missing = not store.index_path.exists()
+    index = Index(store)
+    state = index.state()
+    if state == "fresh" and not missing:
+        return index
+    with store.locked():
+        state = index.state()
+        if missing or state == "stale":
+            if notify and (not missing or store.records_path.stat().st_size):
+                notify("the search index is missing or out of date; rebuilding it from records.jsonl")
+            store.cut_torn_tail()
+            index.rebuild(notify)
+        elif state == "behind":
+            store.cut_torn_tail()
+            if index.state() == "behind":
+                if notify:
+                    notify("the search index was behind records.jsonl; indexing the new lines")
+                index.index_lines(int(index.meta("indexed_bytes")), notify)
+            elif index.state() == "stale":
+                index.rebuild(notify)
+    return index

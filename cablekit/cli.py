@@ -78,12 +78,6 @@ def emit(line: str) -> None:
         raise _PipeClosed from None
 
 
-def _print_human(record: dict) -> None:
-    from .render import summary_line
-
-    summary_line(record)
-
-
 def store_option(func):
     """--store PATH, shared by every command that uses the store (also $CABLEKIT_STORE)."""
     return click.option(
@@ -287,6 +281,7 @@ def search(query, as_json, fields, limit, count, sort, reverse, since, until, st
       date:2008  date:2008-03  date:2008-01..2008-06
 
     Exit status: 0 with matches, 1 with none, 2 for a query it cannot read.
+    A query that starts with '-' needs '--' before it.
 
     \b
     Examples:
@@ -294,6 +289,7 @@ def search(query, as_json, fields, limit, count, sort, reverse, since, until, st
       cablekit search 'tag:PREL date:2008-03' --sort date
       cablekit search --json --fields id,date,subject 'class:secret kosovo' | jq -r .id
       cablekit search --count 'origin:BAKU'
+      cablekit search -- -serbia kosovo
     """
     from .index import open_index
     from .query import QueryError, compile_query, parse_date_option

@@ -39,22 +39,6 @@ def class_style(classification: str | None) -> str:
     return _CLASS_STYLE.get(base, "")
 
 
-def summary_line(record: dict, out: Console | None = None) -> None:
-    """One line per parsed cable: id, date, classification, subject, warnings."""
-    out = out or console()
-    line = Text()
-    line.append(safe(record["id"]), style="bold")
-    line.append("  ")
-    line.append((record["date"] or "????-??-??")[:10])
-    line.append("  ")
-    line.append(safe(record["classification"] or "?"), style=class_style(record["classification"]))
-    line.append("  ")
-    line.append(safe(record["subject"] or "(no subject)"))
-    if record["warnings"]:
-        line.append(f"  [{len(record['warnings'])} warning(s)]", style="dim")
-    out.print(line)
-
-
 def _highlight(snippet: str) -> Text:
     """An FTS snippet with \\x02...\\x03 around matches, as a Text with the matches styled."""
     text = Text()

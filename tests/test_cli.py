@@ -101,13 +101,3 @@ def test_console_script_exit_codes_and_closed_pipe(tmp_path):
     err = proc.stderr.read().decode()
     assert proc.wait() == 0
     assert "Traceback" not in err
-
-
-def test_human_output_does_not_interpret_markup(tmp_path):
-    cable = tmp_path / "x.txt"
-    cable.write_text("UNCLAS BAKU 000001\n\nSUBJECT: [bold red]HELLO[/] \x1b[31mRED\x1b]8;;http://x\x07\n\n"
-                     "1. (U) Text.\n")
-    result = run("parse", str(cable))
-    assert result.exit_code == 0
-    assert "[bold red]HELLO[/]" in result.stdout
-    assert "\x1b" not in result.stdout and "\x07" not in result.stdout

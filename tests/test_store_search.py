@@ -1,0 +1,318 @@
+"""The analyst's loop: parse into the store, search, show; crash safety and concurrency."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+from conftest import CABLES, SEEDS
+
+from cablekit.cli import cli
+from cablekit.index import open_index
+from cablekit.query import QueryError, compile_query
+from cablekit.store import Store
+
+SEED1 = SEEDS / "000_f96e09e439d60289.txt"
+
+# Real cables with known values (read from the files): id, origin, tags, signer, refs.
+CORPUS_FILES = ["09BEIJING1378.txt", "08BRASILIA429.txt", "06SKOPJE105.txt", "04AMMAN1288.txt",
+                "07BERLIN242.txt", "09PARIS264.txt", "90CAPETOWN97.txt"]
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    root = tmp_path_factory.mktemp("store")
+    cables = tmp_path_factory.mktemp("cables")
+    for name in CORPUS_FILES:
+        (cables / name).write_bytes((CABLES / name).read_bytes())
+    result = run("parse", str(SEEDS), str(cables), "--store", str(root))
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def ids(result):
+    assert result.exit_code == 0, result.output
+    return [json.loads(line)["id"] for line in result.stdout.splitlines()]
+
+
+def search(store, *args):
+    return run("search", "--store", str(store), "--json", *args)
+
+
+# --- the issue's "done when" ---------------------------------------------------
+
+def test_done_when(store):
+    assert "08BAKU279" in ids(search(store, '"territorial integrity"'))
+    assert set(ids(search(store, "tag:PREL date:2008-03"))) == {"08BAKU279", "08BRASILIA429"}
+    assert search(store, "zzzz").exit_code == 1
+    bad = search(store, '"unbalanced')
+    assert bad.exit_code == 2
+    assert "unbalanced quote" in bad.stderr and "^" in bad.stderr
+    shown = run("show", "--store", str(store), "08BAKU279")
+    assert shown.exit_code == 0
+    assert "AZERBAIJAN REQUESTS CONFIRMATION" in shown.stdout
+    assert "DERSE" in shown.stdout and "(SBU)" in shown.stdout
+
+
+# --- query forms and filters ---------------------------------------------------
+
+@pytest.mark.parametrize("query,expected", [
+    ("mammadyarov kouchner", {"002_206ec497b6042983"}),                 # all words
+    ('"Berlin Mechanism"', {"002_206ec497b6042983"}),                   # phrase
+    ("kouchner OR istratov", {"002_206ec497b6042983", "08BAKU279", "09PARIS264"}),  # OR
+    ("mammadyarov NOT kouchner", {"08BAKU279"}),                         # NOT
+    ("mammadyarov -kouchner", {"08BAKU279"}),                            # -word
+    ("istrat*", {"08BAKU279"}),                                          # prefix
+    ("(kouchner OR istratov) -quint", {"08BAKU279", "09PARIS264"}),      # parentheses
+    ("tag:PBTS", {"08BAKU279"}),
+    ("tag:mnuc", set()),
+    ("origin:BAKU", {"08BAKU279"}),
+    ('origin:"CAPE TOWN"', {"90CAPETOWN97"}),
+    ("class:secret", {"04AMMAN1288", "07BERLIN242", "09PARIS264"}),     # SECRET and SECRET//NOFORN
+    ("class:noforn", {"07BERLIN242", "09PARIS264"}),
+    ("signer:DERSE", {"08BAKU279", "002_206ec497b6042983"}),
+    ("signer:timken", {"07BERLIN242"}),
+    ("ref:08BAKU275", {"08BAKU279"}),
+    ("ref:08BEIJING3546", {"09BEIJING1378"}),
+    ("id:08BAKU279", {"08BAKU279"}),
+    ("subject:macedonia", {"06SKOPJE105"}),
+    ("date:2008", {"08BAKU279", "08BRASILIA429"}),
+    ("date:2008-03", {"08BAKU279", "08BRASILIA429"}),
+    ("date:2008-03-25", {"08BAKU279"}),
+    ("date:2006-01..2008-03", {"06SKOPJE105", "07BERLIN242", "08BAKU279", "08BRASILIA429"}),
+    ("date:..1999", {"90CAPETOWN97"}),
+    ("class:confidential date:2009 -zzzz", {"09BEIJING1378"}),
+])
+def test_query_forms(store, query, expected):
+    result = search(store, query)
+    if expected:
+        assert set(ids(result)) == expected
+    else:
+        assert result.exit_code == 1
+
+
+def test_since_until_and_sort(store):
+    got = ids(search(store, "--since", "2007", "--until", "2008-03", "--sort", "date", "date:2000..2010"))
+    assert got == ["07BERLIN242", "08BAKU279", "08BRASILIA429"]
+    assert ids(search(store, "--sort", "date", "--reverse", "class:confidential"))[0] == "09BEIJING1378"
+
+
+def test_relevance_puts_subject_matches_first(store):
+    got = ids(search(store, "nuclear OR kosovo OR macedonia"))
+    assert got[0] == "06SKOPJE105"
+
+
+def test_fields_limit_and_count(store):
+    result = search(store, "--fields", "id,date", "-n", "1", "class:secret")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 and set(json.loads(lines[0])) == {"id", "date"}
+    count = run("search", "--store", str(store), "--count", "class:secret")
+    assert count.stdout.strip() == "3"
+
+
+@pytest.mark.parametrize("query,fragment", [
+    ('"unbalanced', "unbalanced quote"),
+    ("(kosovo", "never closed"),
+    ("kosovo)", "without a matching"),
+    ("colour:red", "unknown field"),
+    ("date:2008-13", "not a valid date"),
+    ("date:March", "not a date"),
+    ("kosovo OR date:2008", "only be combined with AND"),
+    ("OR", "expected"),
+    ("kosovo OR", "needs something after it"),
+    ("'; DROP TABLE records; --", "nothing to search for"),
+])
+def test_bad_queries_exit_2_with_a_pointer(store, query, fragment):
+    result = search(store, query)
+    assert result.exit_code == 2
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_fts_syntax_is_quoted_not_executed():
+    compiled = compile_query('NEAR kosovo "a ""b"')
+    assert compiled.match.count('"NEAR"') == 1
+    with pytest.raises(QueryError):
+        compile_query('tag:"')
+
+
+def test_human_table_and_snippet(store):
+    result = run("search", "--store", str(store), "istratov")
+    assert result.exit_code == 0
+    assert "08BAKU279" in result.stdout and "Istratov" in result.stdout
+
+
+# --- show ------------------------------------------------------------------------
+
+def test_show_json_field_raw(store):
+    record = json.loads(run("show", "--store", str(store), "--json", "08BAKU279").stdout)
+    assert record["id"] == "08BAKU279" and record["classified_by"]["name"] == "Anne E. Derse"
+    field = run("show", "--store", str(store), "--field", "tags", "08BAKU279")
+    assert field.stdout.split() == ["PREL", "PGOV", "PBTS", "AJ"]
+    raw = run("show", "--store", str(store), "--raw", "08BAKU279")
+    assert "[1](#)1. (U) This is an action request" in raw.stdout
+
+
+def test_show_unknown_id_suggests(store):
+    result = run("show", "--store", str(store), "08BAKU27")
+    assert result.exit_code == 1
+    assert "closest: 08BAKU279" in result.stderr
+
+
+def test_store_from_environment(store):
+    result = run("search", "--json", "id:08BAKU279", env={"CABLEKIT_STORE": str(store)})
+    assert ids(result) == ["08BAKU279"]
+
+
+# --- re-indexing -------------------------------------------------------------------
+
+def _lines(root):
+    return [json.loads(line) for line in (root / "records.jsonl").read_text().splitlines()]
+
+
+def test_parse_twice_skips_unchanged_and_keeps_one_record(tmp_path):
+    root = tmp_path / "s"
+    first = run("parse", str(SEEDS), "--store", str(root))
+    assert "parsed 2, skipped 0" in first.stderr
+    second = run("parse", str(SEEDS), "--store", str(root))
+    assert second.exit_code == 0
+    assert "parsed 0, skipped 2 unchanged" in second.stderr
+    assert sorted(r["id"] for r in _lines(root)) == ["002_206ec497b6042983", "08BAKU279"]
+
+
+def test_changed_cable_replaces_its_record(tmp_path):
+    root, folder = tmp_path / "s", tmp_path / "c"
+    folder.mkdir()
+    cable = folder / "baku.txt"
+    cable.write_bytes(SEED1.read_bytes())
+    run("parse", str(folder), "--store", str(root))
+    cable.write_text(SEED1.read_text().replace("INTEGRITY\n\nREF:", "INTEGRITY AND BORDERS\n\nREF:"))
+    result = run("parse", str(folder), "--store", str(root))
+    assert "parsed 1 (1 replaced)" in result.stderr
+    records = _lines(root)
+    assert [r["id"] for r in records] == ["08BAKU279"]  # compacted: one line per id
+    assert records[0]["subject"].endswith("INTEGRITY AND BORDERS")
+    assert ids(search(root, "subject:borders")) == ["08BAKU279"]
+
+
+def test_index_rebuilt_when_missing_or_stale(tmp_path):
+    root = tmp_path / "s"
+    run("parse", str(SEEDS), "--store", str(root))
+    (root / "index.sqlite").unlink()
+    result = search(root, "id:08BAKU279")
+    assert ids(result) == ["08BAKU279"]
+    assert "rebuilding" in result.stderr
+    # A line appended by another tool is picked up.
+    record = _lines(root)[0]
+    record["id"] = "99TEST1"
+    with open(root / "records.jsonl", "a") as handle:
+        handle.write(json.dumps(record) + "\n")
+    result = search(root, "id:99TEST1")
+    assert ids(result) == ["99TEST1"]
+    rebuilt = run("index", "--rebuild", "--store", str(root))
+    assert "3 records" in rebuilt.stderr
+
+
+def test_damaged_line_is_reported_and_skipped(tmp_path):
+    root = tmp_path / "s"
+    run("parse", str(SEEDS), "--store", str(root))
+    path = root / "records.jsonl"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text(lines[0] + "{not json\n" + lines[1])
+    result = run("index", "--rebuild", "--store", str(root))
+    assert "line 2 is damaged" in result.stderr
+    assert "2 records" in result.stderr
+
+
+# --- crash safety and concurrency --------------------------------------------------
+
+def test_torn_last_line_is_ignored_and_cut(tmp_path):
+    """What a writer killed mid-append leaves: a last line without its newline."""
+    root = tmp_path / "s"
+    run("parse", str(SEEDS), "--store", str(root))
+    with open(root / "records.jsonl", "ab") as handle:
+        handle.write(b'{"schema": 1, "id": "08BAKU2')
+    store = Store(root)
+    index = open_index(store)
+    assert index.count() == 2
+    index.close()
+    assert (root / "records.jsonl").read_bytes().endswith(b"\n")
+    cable = tmp_path / "x.txt"
+    cable.write_text(SEED1.read_text().replace("BAKU 000279", "BAKU 000280"))
+    assert run("parse", str(cable), "--store", str(root)).exit_code == 0
+    assert sorted(r["id"] for r in _lines(root)) == ["002_206ec497b6042983", "08BAKU279", "08BAKU280"]
+
+
+def _make_cables(folder, start, count):
+    folder.mkdir(parents=True, exist_ok=True)
+    text = SEED1.read_text()
+    for n in range(start, start + count):
+        (folder / f"c{n}.txt").write_text(text.replace("BAKU 000279", f"BAKU {n:06d}"))
+
+
+def test_writer_killed_mid_run_then_rerun(tmp_path):
+    root, folder = tmp_path / "s", tmp_path / "c"
+    _make_cables(folder, 1000, 1500)
+    cmd = [sys.executable, "-m", "cablekit", "parse", str(folder), "--store", str(root)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    path = root / "records.jsonl"
+    while time.time() < deadline and not (path.exists() and path.stat().st_size > 0):
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    # Whatever was written reads cleanly (skipping at most a torn last line).
+    raw = path.read_bytes()
+    complete = raw[: raw.rfind(b"\n") + 1]
+    written = {json.loads(line)["id"] for line in complete.splitlines()}
+    rerun = subprocess.run(cmd, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    records = _lines(root)
+    got = [r["id"] for r in records]
+    assert len(got) == len(set(got)) == 1500
+    assert written <= set(got)
+
+
+def test_two_concurrent_writers(tmp_path):
+    root = tmp_path / "s"
+    _make_cables(tmp_path / "a", 1000, 700)
+    _make_cables(tmp_path / "b", 2000, 700)
+    procs = [subprocess.Popen([sys.executable, "-m", "cablekit", "parse", str(tmp_path / x), "--store", str(root)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for x in "ab"]
+    for p in procs:
+        assert p.wait() == 0, p.stderr.read()
+    got = [r["id"] for r in _lines(root)]  # every line is whole JSON: nothing interleaved
+    assert len(got) == len(set(got)) == 1400
+    store = Store(root)
+    index = open_index(store)
+    assert index.count() == 1400
+    index.close()
+
+
+# --- untrusted text -----------------------------------------------------------------
+
+def test_markup_and_escape_sequences_are_inert(tmp_path):
+    root = tmp_path / "s"
+    cable = tmp_path / "evil.txt"
+    cable.write_text(
+        "P 251207Z MAR 08\nFM AMEMBASSY BAKU\nTO SECSTATE WASHDC\n\nUNCLAS BAKU 000777\n\nSUBJECT: [bold red]HELLO[/] [link=http://evil]click[/link]\n\n"
+        "1. (U) Hostile \x1b[31mred\x1b[0m text \x1b]8;;http://evil\x07link\x1b]8;;\x07 and\rreturn.\n")
+    run("parse", str(cable), "--store", str(root))
+    for args in (["show", "08BAKU777"], ["search", "hostile"], ["show", "--field", "subject", "08BAKU777"]):
+        result = run(*args, "--store", str(root))
+        assert result.exit_code == 0, result.output
+        assert "[bold red]HELLO[/]" in result.stdout
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\r" not in result.stdout
+    env = dict(os.environ, NO_COLOR="1")
+    out = subprocess.run([sys.executable, "-m", "cablekit", "show", "08BAKU777", "--store", str(root)],
+                         capture_output=True, text=True, env=env)
+    assert "\x1b" not in out.stdout

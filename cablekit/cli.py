@@ -194,12 +194,7 @@ def _parse_into_store(paths: tuple[str, ...], strict: bool, store) -> int:
         if not batch:
             return
         with store.locked():
-            if index.state() != "fresh":
-                store.cut_torn_tail()
-                if index.state() == "behind":
-                    index.index_lines(int(index.meta("indexed_bytes")), _notify)
-                else:
-                    index.rebuild(_notify)
+            index.catch_up(_notify)
             fresh = [r for r in batch if not index.has_sha(r["source"]["sha256"])]
             counts["skipped"] += len(batch) - len(fresh)
             written, replaced = index.write(fresh)
@@ -438,16 +433,19 @@ def index_cmd(rebuild: bool, compact: bool, store_path: Path | None) -> None:
       cablekit index --rebuild
       cablekit index --compact
     """
-    from .index import open_index
+    from .index import Index, open_index
 
     store = _open_store(store_path)
-    index = open_index(store, _notify)
+    if rebuild:
+        store.create()
+        index = Index(store)
+        with store.locked():
+            store.cut_torn_tail()
+            count, damaged = index.rebuild(_notify)
+        _error(f"index rebuilt: {count} records" + (f", {damaged} damaged lines skipped" if damaged else ""))
+    else:
+        index = open_index(store, _notify)
     try:
-        if rebuild:
-            with store.locked():
-                store.cut_torn_tail()
-                count, damaged = index.rebuild(_notify)
-            _error(f"index rebuilt: {count} records" + (f", {damaged} damaged lines skipped" if damaged else ""))
         if compact:
             with store.locked():
                 saved = index.compact()

@@ -163,12 +163,29 @@ class Index:
             self._set_meta(version=INDEX_VERSION, file=identity, indexed_bytes=size)
         return len(records), replaced
 
+    def catch_up(self, notify: Notify | None = None) -> None:
+        """Make the index match records.jsonl again. Call under the store lock."""
+        state = self.state()
+        if state == "fresh":
+            return
+        self.store.cut_torn_tail()
+        state = self.state()
+        if state == "behind":
+            if notify:
+                notify("the search index was behind records.jsonl; indexing the new lines")
+            self.index_lines(int(self.meta("indexed_bytes")), notify)
+        elif state == "stale":
+            if notify:
+                notify("the search index is missing or out of date; rebuilding it from records.jsonl")
+            self.rebuild(notify)
+
     def dead_bytes(self) -> int:
         live = self.db.execute("SELECT COALESCE(SUM(length), 0) FROM records").fetchone()[0]
         return self._file_identity()[1] - live
 
     def compact(self) -> int:
         """Rewrite records.jsonl with only the live lines, atomically. Call under the lock."""
+        self.catch_up()
         path = self.store.records_path
         tmp = path.with_suffix(".jsonl.tmp")
         rows = self.db.execute("SELECT rowid, offset, length FROM records ORDER BY offset").fetchall()
@@ -280,18 +297,8 @@ def open_index(store: Store, notify: Notify | None = None) -> Index:
     if state == "fresh" and not missing:
         return index
     with store.locked():
-        state = index.state()
-        if missing or state == "stale":
-            if notify and (not missing or store.records_path.stat().st_size):
-                notify("the search index is missing or out of date; rebuilding it from records.jsonl")
-            store.cut_torn_tail()
-            index.rebuild(notify)
-        elif state == "behind":
-            store.cut_torn_tail()
-            if index.state() == "behind":
-                if notify:
-                    notify("the search index was behind records.jsonl; indexing the new lines")
-                index.index_lines(int(index.meta("indexed_bytes")), notify)
-            elif index.state() == "stale":
-                index.rebuild(notify)
+        if missing and index.state() == "stale" and not store.records_path.stat().st_size:
+            index.rebuild()  # a new, empty store: nothing to say
+        else:
+            index.catch_up(notify)
     return index

@@ -140,26 +140,37 @@ def parse(paths: tuple[str, ...], as_json: bool, strict: bool, store_path: Path 
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
 
+def _readable(inputs, counts: dict, advance=None) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) for each input that can be read; each failure is one line on stderr."""
+    for path, problem in inputs:
+        if advance:
+            advance()
+        if not problem:
+            try:
+                yield path, _read(path)
+                continue
+            except OSError as exc:
+                problem = exc.strerror or str(exc)
+        _error(f"{path}: {problem}")
+        counts["failed"] += 1
+
+
+def _strict_failure(path: str, record: dict, counts: dict) -> bool:
+    if not record["warnings"]:
+        return False
+    _error(f"{path}: {len(record['warnings'])} warning(s): {record['warnings'][0]}")
+    counts["failed"] += 1
+    return True
+
+
 def _parse_to_stdout(paths: tuple[str, ...], strict: bool) -> int:
-    failed = 0
-    for path, problem in iter_inputs(paths):
-        if problem:
-            _error(f"{path}: {problem}")
-            failed += 1
-            continue
-        try:
-            data = _read(path)
-        except OSError as exc:
-            _error(f"{path}: {exc.strerror or exc}")
-            failed += 1
-            continue
+    counts = {"failed": 0}
+    for path, data in _readable(iter_inputs(paths), counts):
         record = parse_bytes(data, path if path != "-" else None)
-        if strict and record["warnings"]:
-            _error(f"{path}: {len(record['warnings'])} warning(s): {record['warnings'][0]}")
-            failed += 1
+        if strict and _strict_failure(path, record, counts):
             continue
         emit(json.dumps(record, ensure_ascii=False))
-    return failed
+    return counts["failed"]
 
 
 _BATCH = 500
@@ -203,26 +214,13 @@ def _parse_into_store(paths: tuple[str, ...], strict: bool, store) -> int:
         batch.clear()
 
     try:
-        for path, problem in inputs:
-            if progress:
-                progress.advance(task)
-            if problem:
-                _error(f"{path}: {problem}")
-                counts["failed"] += 1
-                continue
-            try:
-                data = _read(path)
-            except OSError as exc:
-                _error(f"{path}: {exc.strerror or exc}")
-                counts["failed"] += 1
-                continue
+        advance = (lambda: progress.advance(task)) if progress else None
+        for path, data in _readable(inputs, counts, advance):
             if index.has_sha(hashlib.sha256(data).hexdigest()):
                 counts["skipped"] += 1
                 continue
             record = parse_bytes(data, os.path.abspath(path) if path != "-" else None)
-            if strict and record["warnings"]:
-                _error(f"{path}: {len(record['warnings'])} warning(s): {record['warnings'][0]}")
-                counts["failed"] += 1
+            if strict and _strict_failure(path, record, counts):
                 continue
             batch.append(record)
             if len(batch) >= _BATCH:

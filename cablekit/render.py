@@ -55,7 +55,7 @@ def search_table(rows: list[dict], out: Console) -> None:
 
     table = Table(show_lines=False, pad_edge=False, expand=False)
     for name in ("id", "date", "class", "origin", "subject"):
-        table.add_column(name, no_wrap=name in ("id", "date"), overflow="fold")
+        table.add_column(name, no_wrap=name in ("id", "date", "class"), overflow="fold")
     for row in rows:
         subject = Text(safe(row["subject"] or ""))
         if row.get("snippet"):

@@ -67,11 +67,15 @@ class Index:
     """An open index over a store. Use `open_index` to get one that is fresh."""
 
     def __init__(self, store: Store):
+        # Do not construct one while holding the store lock: it takes the lock
+        # itself, because two processes creating the database at once would
+        # race on the journal mode ("database is locked").
         self.store = store
-        self.db = sqlite3.connect(store.index_path, timeout=60)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        with store.locked():
+            self.db = sqlite3.connect(store.index_path, timeout=60)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.executescript(_SCHEMA)
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
 
     def close(self) -> None:
         self.db.close()

@@ -15,7 +15,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .parser import parse_bytes
+from .parser import file_sha256, iter_records
+from .readers import FORMATS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -57,13 +58,6 @@ def _check_file(path: str) -> Iterator[tuple[str, str | None]]:
         yield path, "not a regular file (a FIFO, device or socket); skipped"
         return
     yield path, None
-
-
-def _read(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
-    with open(path, "rb") as handle:
-        return handle.read()
 
 
 class _PipeClosed(Exception):
@@ -114,8 +108,10 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON record per line on stdout; no store.")
 @click.option("--strict", is_flag=True, help="Treat a record with warnings as a failed file.")
+@click.option("--format", "input_format", type=click.Choice(("auto",) + FORMATS), default="auto",
+              show_default=True, help="Input style; 'auto' detects it from each file's content.")
 @store_option
-def parse(paths: tuple[str, ...], as_json: bool, strict: bool, store_path: Path | None) -> None:
+def parse(paths: tuple[str, ...], as_json: bool, strict: bool, input_format: str, store_path: Path | None) -> None:
     """Parse cables in files, folders (recursively) or '-' (stdin).
 
     Without --json the records go into the store (one per id, the latest
@@ -133,40 +129,56 @@ def parse(paths: tuple[str, ...], as_json: bool, strict: bool, store_path: Path 
       cablekit parse --json cables/ | jq -r 'select(.classification=="SECRET") | .id'
       cablekit parse --json - < 08BAKU279.txt
     """
+    fmt = None if input_format == "auto" else input_format
     if as_json:
-        failed = _parse_to_stdout(paths, strict)
+        failed = _parse_to_stdout(paths, strict, fmt)
     else:
-        failed = _parse_into_store(paths, strict, _open_store(store_path))
+        failed = _parse_into_store(paths, strict, _open_store(store_path), fmt)
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
 
-def _readable(inputs, counts: dict, advance=None) -> Iterator[tuple[str, bytes]]:
-    """(path, bytes) for each input that can be read; each failure is one line on stderr."""
+def _cables(inputs, counts: dict, fmt: str | None, advance=None, skip=None) -> Iterator[tuple[str, dict]]:
+    """(path, record) for every cable in the inputs; each failure is one line on stderr.
+
+    *skip(path)* may say that a file is already in the store, unchanged.
+    """
     for path, problem in inputs:
         if advance:
             advance()
-        if not problem:
-            try:
-                yield path, _read(path)
+        if problem:
+            _error(f"{path}: {problem}")
+            counts["failed"] += 1
+            continue
+        try:
+            if path == "-":
+                items = iter_records(None, fmt, data=sys.stdin.buffer.read())
+            elif skip and skip(path):
+                counts["skipped"] += 1
                 continue
-            except OSError as exc:
-                problem = exc.strerror or str(exc)
-        _error(f"{path}: {problem}")
-        counts["failed"] += 1
+            else:
+                items = iter_records(path, fmt)
+            for record, error in items:
+                if error:
+                    _error(f"{path}: {error}")
+                    counts["failed"] += 1
+                else:
+                    yield path, record
+        except OSError as exc:
+            _error(f"{path}: {exc.strerror or exc}")
+            counts["failed"] += 1
 
 
 def _strict_failure(path: str, record: dict, counts: dict) -> bool:
     if not record["warnings"]:
         return False
-    _error(f"{path}: {len(record['warnings'])} warning(s): {record['warnings'][0]}")
+    _error(f"{path}: {record['id']}: {len(record['warnings'])} warning(s): {record['warnings'][0]}")
     counts["failed"] += 1
     return True
 
 
-def _parse_to_stdout(paths: tuple[str, ...], strict: bool) -> int:
-    counts = {"failed": 0}
-    for path, data in _readable(iter_inputs(paths), counts):
-        record = parse_bytes(data, path if path != "-" else None)
+def _parse_to_stdout(paths: tuple[str, ...], strict: bool, fmt: str | None) -> int:
+    counts = {"failed": 0, "skipped": 0}
+    for path, record in _cables(iter_inputs(paths), counts, fmt):
         if strict and _strict_failure(path, record, counts):
             continue
         emit(json.dumps(record, ensure_ascii=False))
@@ -176,9 +188,7 @@ def _parse_to_stdout(paths: tuple[str, ...], strict: bool) -> int:
 _BATCH = 500
 
 
-def _parse_into_store(paths: tuple[str, ...], strict: bool, store) -> int:
-    import hashlib
-
+def _parse_into_store(paths: tuple[str, ...], strict: bool, store, fmt: str | None) -> int:
     from .index import open_index
     from .render import console
     from .store import StoreError
@@ -215,13 +225,15 @@ def _parse_into_store(paths: tuple[str, ...], strict: bool, store) -> int:
 
     try:
         advance = (lambda: progress.advance(task)) if progress else None
-        for path, data in _readable(inputs, counts, advance):
-            if index.has_sha(hashlib.sha256(data).hexdigest()):
-                counts["skipped"] += 1
-                continue
-            record = parse_bytes(data, os.path.abspath(path) if path != "-" else None)
+
+        def unchanged(path: str) -> bool:
+            return index.has_sha(file_sha256(path))
+
+        for path, record in _cables(inputs, counts, fmt, advance, skip=unchanged):
             if strict and _strict_failure(path, record, counts):
                 continue
+            if record["source"]["path"]:
+                record["source"]["path"] = os.path.abspath(record["source"]["path"])
             batch.append(record)
             if len(batch) >= _BATCH:
                 flush()

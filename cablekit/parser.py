@@ -17,7 +17,7 @@ from .cleanup import normalise
 from .decode import decode_bytes
 from .fields import EXTRACTORS
 from .header import DTG, PARTIAL_SENTENCE, dtg_to_datetime, julian_check, read_header
-from .preamble import CLASSIFICATION_LINE, FIELD_STARTS, parse_classification_line, split_fields
+from .preamble import FIELD_STARTS, parse_classification_line, split_fields
 from .refs import canonical_station, make_id
 
 SCHEMA_VERSION = 1
@@ -311,10 +311,67 @@ def parse_bytes(data: bytes, path: str | None = None, *, fmt: str = "text", stri
 
 
 def parse_file(path: str, *, strict: bool = False) -> dict:
-    """Read and parse one file. I/O errors (OSError) propagate to the caller."""
+    """Read and parse one plain-text cable. I/O errors (OSError) propagate to the caller."""
     with open(path, "rb") as handle:
         data = handle.read()
     return parse_bytes(data, str(path), strict=strict)
 
 
-__all__ = ["parse_text", "parse_bytes", "parse_file", "new_record", "SCHEMA_VERSION", "CLASSIFICATION_LINE"]
+def parse_document(doc, path: str | None, sha256: str) -> dict:
+    """Parse one Document from readers.py: its text, then its metadata on top."""
+    from . import metadata
+
+    record = parse_text(doc.text, path, fmt=doc.fmt, sha256=sha256)
+    record["warnings"][:0] = doc.warnings
+    if doc.position is not None:
+        record["source"]["position"] = doc.position
+    if doc.meta:
+        try:
+            metadata.apply(record, doc.meta)
+        except Exception as exc:  # noqa: BLE001 - never raise on input
+            record["warnings"].append(f"metadata could not be applied: {type(exc).__name__}: {exc}")
+    if doc.meta.get("partial") or "partial extract" in (doc.text[:300].lower()):
+        record["partial"] = True
+    return record
+
+
+def file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _document_sha(doc, file_sha: str) -> str:
+    """A single-cable file is identified by its bytes; a cable inside a multi-cable
+    file by its own text and metadata, so an unchanged row stays unchanged."""
+    if doc.position is None:
+        return file_sha
+    import json
+
+    payload = doc.text + "\0" + json.dumps(doc.meta, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def iter_records(path: str | None, fmt: str | None = None, data: bytes | None = None):
+    """Yield (record or None, error or None) for every cable in a file of any input style.
+
+    Pass *data* for input that is not a file (stdin). A file holding many
+    cables (cables.csv, JSON lines) is streamed and yields many records; a part
+    that cannot be read yields (None, message) and the rest go on.
+    """
+    from .readers import read_bytes, read_path
+
+    if data is not None:
+        _, docs = read_bytes(data, fmt)
+        file_sha = hashlib.sha256(data).hexdigest()
+    else:
+        _, docs = read_path(path, fmt)
+        file_sha = file_sha256(path)
+    for doc in docs:
+        if doc.error:
+            where = f" (item {doc.position})" if doc.position is not None else ""
+            yield None, f"{doc.error}{where}"
+            continue
+        yield parse_document(doc, path, _document_sha(doc, file_sha)), None

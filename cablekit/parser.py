@@ -92,14 +92,19 @@ def _collapse_blank_runs(lines: list[str]) -> str:
 
 
 def parse_text(text: str, path: str | None = None, *, fmt: str = "text",
-               sha256: str | None = None, strict: bool = False) -> dict:
-    """Parse one cable's text into a record dict. Never raises on bad input."""
+               sha256: str | None = None, strict: bool = False, known_date=None) -> dict:
+    """Parse one cable's text into a record dict. Never raises on bad input.
+
+    *known_date* (a datetime from the source's metadata) stands in for the
+    cable's date where the text has no date-time group: it gives year-less
+    references their year.
+    """
     if sha256 is None:
         sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     record = new_record()
     record["source"] = {"path": path, "format": fmt, "sha256": sha256}
     try:
-        _parse_into(record, text, path)
+        _parse_into(record, text, path, known_date)
     except Exception as exc:  # noqa: BLE001 - the parser promises never to raise on input
         record["warnings"].append(f"internal parser error, record incomplete: {type(exc).__name__}: {exc}")
         if record["id"] is None:
@@ -110,7 +115,7 @@ def parse_text(text: str, path: str | None = None, *, fmt: str = "text",
     return record
 
 
-def _parse_into(record: dict, text: str, path: str | None) -> None:
+def _parse_into(record: dict, text: str, path: str | None, known_date=None) -> None:
     warnings = record["warnings"]
     lines, clean_warnings, converted = normalise(text)
     warnings.extend(clean_warnings)
@@ -136,11 +141,13 @@ def _parse_into(record: dict, text: str, path: str | None) -> None:
     if cls is None:
         pre_start = pos
 
-    pre = split_fields(lines, pre_start)
-    body_lines, removed = body_mod.remove_page_markers(lines[pre["end"]:], cls["origin"] if cls else None)
-    marked_body = body_lines
+    # Page furniture can interrupt the preamble too, so it goes before the split.
+    rest, removed = body_mod.remove_page_markers(lines[pre_start:], cls["origin"] if cls else None)
     if removed:
         warnings.append(f"{removed} page or section marker(s) removed")
+    lines = lines[:pre_start] + rest
+    pre = split_fields(lines, pre_start)
+    body_lines = marked_body = lines[pre["end"]:]
 
     # Date: the header's date-time group, else one standing alone near the top.
     if date is None:
@@ -170,7 +177,7 @@ def _parse_into(record: dict, text: str, path: str | None) -> None:
         record["serial"] = int(header["station_serial"].split("/")[0])
         warnings.append(f"no serial on a classification line; serial {record['serial']} taken from the "
                         f"DE line '#{header['station_serial']}'")
-    year = date.year if date else None
+    year = date.year if date else (known_date.year if known_date else None)
     stem = _source_id(path, record["source"]["sha256"])
     stem_id = ID_PATTERN.match(stem)
     if year is None and cls and cls["year"] is not None:
@@ -197,7 +204,7 @@ def _parse_into(record: dict, text: str, path: str | None) -> None:
         warnings.append("no date-time group found; date unknown")
 
     # Preamble fields, one extractor each.
-    ctx = {"year": year, "month": date.month if date else None}
+    ctx = {"year": year, "month": (date or known_date).month if (date or known_date) else None}
     for kind, block in pre["blocks"]:
         value, w = EXTRACTORS[kind](block, ctx)
         warnings.extend(w)
@@ -321,7 +328,8 @@ def parse_document(doc, path: str | None, sha256: str) -> dict:
     """Parse one Document from readers.py: its text, then its metadata on top."""
     from . import metadata
 
-    record = parse_text(doc.text, path, fmt=doc.fmt, sha256=sha256)
+    known = metadata.parse_meta_date(str(doc.meta["date"])) if doc.meta.get("date") else None
+    record = parse_text(doc.text, path, fmt=doc.fmt, sha256=sha256, known_date=known)
     record["warnings"][:0] = doc.warnings
     if doc.position is not None:
         record["source"]["position"] = doc.position

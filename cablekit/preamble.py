@@ -179,6 +179,11 @@ def split_fields(lines: list[str], start: int) -> dict:
             elif not seen_subject and _looks_like_passing(seg):
                 passing.append(seg)
                 current = None
+            elif _field_ahead(lines, i + 1):
+                # Unknown lines (archive notes, a passing line after SUBJECT)
+                # before a field that is still to come belong to the preamble.
+                passing.append(seg)
+                current = None
             else:
                 body_starts = True
                 break
@@ -190,6 +195,22 @@ def split_fields(lines: list[str], start: int) -> dict:
 
 
 _PASSING = re.compile(r"^(?:[A-Z][\w/-]*\s+){0,2}(?:FOR|PASS|PASS TO)\s+[A-Z]", re.IGNORECASE)
+
+
+def _field_ahead(lines: list[str], start: int, window: int = 12) -> bool:
+    """Does a field keyword line come within the next few lines, before any paragraph?"""
+    seen = 0
+    for line in lines[start:]:
+        if not line:
+            continue
+        if PARAGRAPH_START.match(line):
+            return False
+        if field_kind(line)[0] is not None:
+            return True
+        seen += 1
+        if seen >= window:
+            return False
+    return False
 
 
 def _looks_like_passing(line: str) -> bool:

@@ -41,7 +41,7 @@ def make_id(year: int | None, station: str | None, serial: int | None) -> str | 
 _CITATION = re.compile(
     r"(?<![A-Za-z0-9/])"
     r"(?:(?P<year>(?:19|20)\d{2}|\d{2})\s+)?"
-    r"(?P<station>[A-Z][A-Z'-]+(?:\s+[A-Z][A-Z'-]+){0,2})"
+    r"(?P<station>[A-Z][A-Z'-]+(?:\s+[A-Z][A-Z'-]+){0,3})"
     r"\s+(?P<serial>\d{1,7})"
     r"(?P<more>(?:\s*(?:,|AND|&)\s*\d{1,7}(?![\d/:.]\d))*)"
     r"(?![\d/]|[:.]\d|\s*(?:PERCENT|UTC|Z\b|HOURS))"

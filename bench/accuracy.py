@@ -1,0 +1,211 @@
+"""Parser accuracy measured against the real corpus.
+
+Web pages (html/): each page is parsed from its <pre> text alone (header
+block, a blank line, body block; anchors and tag links reduced to their
+text, entities decoded), with no metadata given to the parser, and the record
+is compared with what the page itself says:
+
+  id           equal to the page's Reference ID (malformed published ids, such
+               as 7575LIBREVILLE1895, are compared in their canonical form)
+  class        equal to the page's Classification
+  date         the same day as the page's Created (or Date) cell
+  tags         the record's tags equal, word for word and in order, to the
+               page's tag links. Pages without tag links, and pages whose
+               links do not spell the TAGS line of their own text (links cut
+               at the first line, glued or split), are counted apart
+  subject      equal to the page's <h3> subject after white-space normalisation.
+               The title is cut where it runs on into REF, Classified By or a
+               page marker; a title that holds only the first line of a
+               longer subject counts when it is that first line (a prefix of
+               the record's subject ending at a word boundary)
+
+cables.csv (csv/): each record's reference ids equal (as a set) to the row's
+references column, both in canonical form (the column writes ids as the text
+does: 03SECSTATE45598 is 03STATE45598). The column is often incomplete (rows
+whose text cites cables but whose column is empty), so a second line counts
+the rows where every id of the column is among the record's.
+
+    python bench/accuracy.py [--show FIELD] [--limit N] [--markdown]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import glob
+import html as htmlmod
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from cablekit import parse_text  # noqa: E402
+from cablekit.cleanup import strip_markup  # noqa: E402
+from cablekit.metadata import canonical_id  # noqa: E402
+from cablekit.parser import parse_document  # noqa: E402
+from cablekit.readers import page_metadata, read_csv_stream  # noqa: E402
+from cablekit.refs import canonical_station  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+PRE = re.compile(r"<pre[^>]*>(.*?)</pre>", re.IGNORECASE | re.DOTALL)
+TAG_LINK = re.compile(r"<a\s[^>]*href=['\"][^'\"]*/tag/[^'\"]*['\"][^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
+MARKING = re.compile(r"^\(?\s*(?:U|C|S|SBU|LOU|TS|C/NF|S/NF|S//NF|C//NF|U//FOUO|SBU/NF)\s*\)\s*", re.IGNORECASE)
+RUN_ON = re.compile(r"\s(?:REFS?\s*:|REF\(S\)|Classified\s+By|CLASSIFIED\s+BY|[A-Z][A-Z ]+\s\d{8}\s+\d{3}(?:\.\d)?\s+OF)",
+                    re.IGNORECASE)
+
+
+def words(values) -> list[str]:
+    return [w for v in values for w in re.split(r"[\s,]+", v) if w]
+
+
+def norm(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def tags_line_words(text: str) -> list[str]:
+    """The words of the TAGS line(s) as the page's own text writes them."""
+    m = re.search(r"(?im)^(?:.*?\s)?(?:TAGS?|TAS|TGS)\s*[:;]?\s+(.*)$", text)
+    return words([m.group(1)]) if m else []
+
+
+def check_page(path: str) -> dict:
+    page = Path(path).read_text(encoding="utf-8", errors="replace")
+    meta = page_metadata(page)
+    pres = PRE.findall(page)
+    links = [norm(strip_markup(t)) for t in TAG_LINK.findall(pres[-1])] if pres else []
+    text = "\n\n".join(strip_markup(p) for p in pres)
+    record = parse_text(text, None)
+    results = {}
+
+    page_id = canonical_id(meta.get("reference id", ""))[0]
+    results["id"] = (record["id"] == page_id, _id_class(record, page_id))
+
+    page_class = norm(meta.get("classification")).upper()
+    results["class"] = (record["classification"] == page_class,
+                        "no classification line" if record["classification"] is None
+                        else f"{record['classification']} vs {page_class}")
+
+    created = (meta.get("created") or meta.get("date") or "")[:10]
+    results["date"] = ((record["date"] or "")[:10] == created,
+                       "no date in the text" if not record["date"] else "different day")
+
+    if not links:
+        results["tags"] = (None, "page has no tag links")
+    else:
+        link_words = words(links)
+        line = tags_line_words(text)
+        got = words(record["tags"])
+        if line and link_words != line[: len(link_words)] or not line:
+            results["tags"] = (None, "page's tag links are broken")
+        else:
+            results["tags"] = (got == link_words or got == line, "tags differ")
+
+    title = norm(htmlmod.unescape(meta.get("subject") or ""))
+    title = MARKING.sub("", RUN_ON.split(title)[0]).strip(" .")
+    subject = norm(record["subject"])
+    if not title:
+        results["subject"] = (None, "page title empty")
+    else:
+        ok = subject == title or (subject.startswith(title) and subject[len(title):len(title) + 1] in (" ", ""))
+        results["subject"] = (ok, "no subject read" if not subject else "subject differs")
+    return {"name": Path(path).name, "results": results,
+            "got": {"id": record["id"], "class": record["classification"], "date": record["date"],
+                    "tags": record["tags"], "subject": record["subject"]},
+            "want": {"id": page_id, "class": page_class, "date": created, "tags": links, "subject": title}}
+
+
+def _id_class(record: dict, page_id: str) -> str:
+    if record["id_from"] == "source":
+        return "no date in the text, so no year for the id" if record["date"] is None else "no id in the text"
+    if record["id"][:2] != page_id[:2]:
+        return "year differs (guessed from the declassification date)"
+    return "the text is another cable's, or its id differs"
+
+
+def column_id(value: str) -> str:
+    """The references column writes ids as the text does ('03SECSTATE45598', '04Hanoi1268'):
+    compare them in canonical form ('03STATE45598', '04HANOI1268')."""
+    m = re.match(r"^(\d{2})([A-Za-z][A-Za-z ]*?)0*(\d+)$", value.strip())
+    if not m:
+        return value
+    return f"{m.group(1)}{canonical_station(m.group(2))}{m.group(3)}"
+
+
+def check_csv() -> tuple[int, int, int, collections.Counter, list]:
+    total = good = found = 0
+    classes: collections.Counter = collections.Counter()
+    failures = []
+    for path in sorted(glob.glob(str(CORPUS / "csv" / "*"))):
+        with open(path, "rb") as raw:
+            import io
+
+            stream = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
+            for doc in read_csv_stream(stream):
+                if doc.error:
+                    continue
+                want = {column_id(r) for r in doc.meta.get("references", [])}
+                record = parse_document(doc, None, "0" * 64)
+                got = {r["id"] for r in record["references"] if r["id"]}
+                total += 1
+                found += want <= got
+                if got == want:
+                    good += 1
+                else:
+                    kind = "missed" if got < want else "extra" if got > want else "different"
+                    classes[f"csv references: {kind}"] += 1
+                    failures.append((doc.meta.get("id"), sorted(got), sorted(want)))
+    return total, good, found, classes, failures
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--show", help="print the failures of one field (id, class, date, tags, subject, csv)")
+    ap.add_argument("--limit", type=int, default=25)
+    ap.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the README)")
+    args = ap.parse_args()
+
+    counts = collections.defaultdict(lambda: [0, 0])  # field -> [cases, correct]
+    apart: collections.Counter = collections.Counter()
+    classes: collections.Counter = collections.Counter()
+    shown = []
+    for path in sorted(glob.glob(str(CORPUS / "html" / "*.html"))):
+        outcome = check_page(path)
+        for field, (ok, why) in outcome["results"].items():
+            if ok is None:
+                apart[f"{field}: {why}"] += 1
+                continue
+            counts[field][0] += 1
+            counts[field][1] += bool(ok)
+            if not ok:
+                classes[f"{field}: {why}"] += 1
+                if args.show == field:
+                    shown.append((outcome["name"], outcome["got"][field], outcome["want"][field]))
+    total, good, found, csv_classes, csv_failures = check_csv()
+    counts["csv references"] = [total, good]
+    counts["csv refs (column found)"] = [total, found]
+    classes.update(csv_classes)
+    if args.show == "csv":
+        shown = csv_failures
+
+    rows = [(field, cases, correct, 100.0 * correct / cases if cases else 0.0)
+            for field, (cases, correct) in counts.items()]
+    if args.markdown:
+        print("| field | cases | correct | percent |\n|---|---:|---:|---:|")
+        for field, cases, correct, pct in rows:
+            print(f"| {field} | {cases} | {correct} | {pct:.1f}% |")
+    else:
+        print(f"{'field':16} {'cases':>6} {'correct':>8} {'percent':>8}")
+        for field, cases, correct, pct in rows:
+            print(f"{field:16} {cases:6d} {correct:8d} {pct:7.1f}%")
+    print("\nCounted apart (not in the percentages):")
+    for what, n in apart.most_common():
+        print(f"  {n:5d}  {what}")
+    print("\nMost common failure classes:")
+    for what, n in classes.most_common(10):
+        print(f"  {n:5d}  {what}")
+    for item in shown[: args.limit]:
+        print(item)
+
+
+if __name__ == "__main__":
+    main()

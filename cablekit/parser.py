@@ -17,7 +17,7 @@ from .cleanup import normalise
 from .decode import decode_bytes
 from .fields import EXTRACTORS
 from .header import DTG, PARTIAL_SENTENCE, dtg_to_datetime, julian_check, read_header
-from .preamble import FIELD_STARTS, parse_classification_line, split_fields
+from .preamble import FIELD_STARTS, parse_classification_line, split_embedded, split_fields
 from .refs import canonical_station, make_id
 
 SCHEMA_VERSION = 1
@@ -140,6 +140,13 @@ def _parse_into(record: dict, text: str, path: str | None, known_date=None) -> N
         cls, pre_start = _find_classification(lines, pos)
     if cls is None:
         pre_start = pos
+    else:
+        # "C O N F I D E N T I A L STATE 000284 SIPDIS E.O. 12958: ... TAGS: ...":
+        # the preamble run into the classification line goes back on lines of its own.
+        parts = split_embedded(lines[pre_start - 1])
+        if len(parts) > 1:
+            lines[pre_start - 1:pre_start] = parts
+            cls = parse_classification_line(parts[0]) or cls
 
     # Page furniture can interrupt the preamble too, so it goes before the split.
     rest, removed = body_mod.remove_page_markers(lines[pre_start:], cls["origin"] if cls else None)

@@ -119,6 +119,11 @@ def field_kind(line: str) -> tuple[str | None, re.Match | None]:
 _STRONG_EMBEDDED = re.compile(r"\s+(?=E\.\s?O\.\s?\d{5}|EO\s\d{5}\s|TAGS:|SUBJECT:)")
 
 
+def split_embedded(line: str) -> list[str]:
+    """Split a line before unmistakable field keywords (E.O. 12958, TAGS:, SUBJECT:)."""
+    return [s for s in _STRONG_EMBEDDED.split(line) if s]
+
+
 def _segments(line: str) -> list[str]:
     """Split a line at embedded field keywords ("E.O. 12958: N/A TAGS: ...").
 
@@ -126,7 +131,7 @@ def _segments(line: str) -> list[str]:
     line run into the E.O. line) only at unmistakable ones.
     """
     if field_kind(line)[0] is None:
-        parts = [s for s in _STRONG_EMBEDDED.split(line) if s]
+        parts = split_embedded(line)
         if len(parts) == 1:
             return parts
         return parts[:1] + [seg for part in parts[1:] for seg in _segments(part)]

@@ -70,6 +70,41 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+# Where a line break must have been, in text whose newlines were removed.
+_BREAK_BEFORE = re.compile(
+    r"(?<=\S)\s*(?="
+    r"(?:E\.\s?O\.|EO)\s?\d{5}\b"                                  # E.O. 12958
+    r"|(?:TAGS?|TAGE)\s*[:;]?\s+[A-Z]{2,}"                           # TAGS: PREL
+    r"|SUBJ(?:ECT)?\s*:"                                              # SUBJECT:
+    r"|REFS?\s*:|REF\(S\)\s*:"                                        # REF:
+    r"|(?:\(\w{1,4}\)\s*)?CLASSIFIED\s+BY\b"                           # (U) Classified By
+    r"|\u00b6\s*\d{1,3}\s?\."                                          # pilcrow paragraph
+    r"|\d{1,3}\.\s{1,3}\((?:U|C|S|SBU|LOU|TS)(?:/+[A-Z ]+)?\)"         # 1. (C)
+    r")",
+    re.IGNORECASE,
+)
+_SIPDIS_GLUED = re.compile(r"(?<=[0-9a-z.])\s*(sipdis)\s*", re.IGNORECASE)
+_FINAL_SIGNER = re.compile(r"\s{2,}([A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+)?)\s*$")
+
+
+_FIELD_WORD = re.compile(r"(?:E\.\s?O\.|EO)\s?\d{5}|TAGS?\s*[:;]?\s+[A-Z]|SUBJ(?:ECT)?\s*:|\d{1,3}\.\s{1,3}\([A-Z]",
+                         re.IGNORECASE)
+
+
+def _collapsed_line(line: str) -> bool:
+    """A line that holds several fields or paragraphs: its breaks were removed."""
+    return len(line) > 300 and len(_FIELD_WORD.findall(line)) >= 2
+
+
+def reline(text: str) -> str:
+    """Put line breaks back before the preamble fields and numbered paragraphs."""
+    text = _SIPDIS_GLUED.sub(lambda m: "\n" + m.group(1) + "\n", text)
+    text = _BREAK_BEFORE.sub("\n", text)
+    # The break can fire twice around "(U) Classified by" and "\u00b61.": join those again.
+    text = re.sub(r"\n(\(\w{1,4}\))\n", r"\n\1 ", text).replace("\u00b6\n", "\u00b6")
+    return _FINAL_SIGNER.sub(lambda m: "\n" + m.group(1), text)
+
+
 def normalise(text: str) -> tuple[list[str], list[str], bool]:
     """Return (lines, warnings, converted) for raw cable text.
 
@@ -82,6 +117,9 @@ def normalise(text: str) -> tuple[list[str], list[str], bool]:
     if looks_like_markup(text):
         text = strip_markup(text)
         warnings.append("web page markup (pre blocks, links, entities) removed")
+    if any(_collapsed_line(line) for line in text.split("\n")):
+        text = "\n".join(reline(line) if _collapsed_line(line) else line for line in text.split("\n"))
+        warnings.append("the text had lost its line breaks; they were put back before fields and paragraphs")
     text, artefacts = strip_link_artefacts(text)
     if artefacts:
         warnings.append(f"{artefacts} '[1](#)' link artefacts of converted text removed")

@@ -84,6 +84,7 @@ def apply(record: dict, meta: dict) -> None:
         if record["id_from"] == "text" and record["id"] != cid:
             warnings.append(f"the text reads as {record['id']} but the source's metadata says {cid}")
         record["id"], record["id_from"] = cid, "metadata"
+        warnings[:] = [w for w in warnings if not w.startswith(("no reference id in the text", "file name '"))]
         if station := station_of(cid):
             if record["origin"] and record["origin"] != station:
                 warnings.append(f"the text's origin {record['origin']} differs from the id's station {station}")
@@ -104,6 +105,12 @@ def apply(record: dict, meta: dict) -> None:
         if when is None:
             warnings.append(f"metadata date '{value}' is not a date")
         elif record["date"] is None:
+            if meta.get("date_precision") == "hour":
+                when = when.replace(minute=0, second=0)
+                warnings.append("date from the page's Created cell; its minutes are not reliable, so only "
+                                "the hour is kept")
+            elif meta.get("date_precision") == "day":
+                when = when.replace(hour=0, minute=0, second=0)
             record["date"] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
             record["warnings"] = [w for w in warnings if not w.startswith("no date-time group found")]
             warnings = record["warnings"]

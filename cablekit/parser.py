@@ -30,6 +30,24 @@ _CLASSIFIED_BY_IN_BODY = re.compile(r"^(?:\d{1,2}\s?\.\s*)?(?:\(\s*\w+\s*\)\s*)?
                                     re.IGNORECASE)
 
 
+_DATELINE = re.compile(
+    r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s+(\d{1,2})\s+([A-Z][a-z]+)\s+(\d{4}),\s+"
+    r"(\d{1,2}):(\d{2})\s*$")
+_MONTH_NAMES = {m: i for i, m in enumerate(("January February March April May June July August September "
+                                            "October November December").split(), start=1)}
+
+
+def _dateline(m: re.Match):
+    from datetime import datetime, timezone
+
+    month = _MONTH_NAMES.get(m.group(2))
+    try:
+        return datetime(int(m.group(3)), month or 0, int(m.group(1)), int(m.group(4)), int(m.group(5)),
+                        tzinfo=timezone.utc)
+    except (TypeError, ValueError):
+        return None
+
+
 def new_record() -> dict:
     """A record with every field present and empty, in the documented order."""
     return {
@@ -68,19 +86,23 @@ def _source_id(path: str | None, sha256: str | None) -> str:
 def _find_classification(lines: list[str], start: int) -> tuple[dict | None, int]:
     """The classification line among the first few lines after the header."""
     seen = 0
+    found: tuple[dict, int] | None = None
     for k in range(start, min(len(lines), start + 40)):
         line = lines[k]
         if not line:
             continue
         if body_mod.PARAGRAPH_START.match(line) or any(p.match(line) for _, p in FIELD_STARTS):
-            return None, start
-        parsed = parse_classification_line(line)
-        if parsed:
-            return parsed, k + 1
-        seen += 1
-        if seen >= 4:
             break
-    return None, start
+        parsed = parse_classification_line(line)
+        if parsed and parsed["origin"]:
+            return parsed, k + 1
+        if parsed and found is None:
+            # A bare "UNCLASSIFIED" (or "UNCLASSIFIED PTQ5647") may precede the real line.
+            found = (parsed, k + 1)
+        seen += 1
+        if seen >= (8 if found else 4):
+            break
+    return found if found else (None, start)
 
 
 def _collapse_blank_runs(lines: list[str]) -> str:
@@ -156,10 +178,14 @@ def _parse_into(record: dict, text: str, path: str | None, known_date=None) -> N
     pre = split_fields(lines, pre_start)
     body_lines = marked_body = lines[pre["end"]:]
 
-    # Date: the header's date-time group, else one standing alone near the top.
+    # Date: the header's date-time group, else one standing alone near the top,
+    # else the dateline of the newspaper form ("Thursday, 31 August 2006, 06:39").
     if date is None:
         for line in lines[:pre_start + 3]:
             if (m := DTG.search(line)) and (d := dtg_to_datetime(m)):
+                date = d
+                break
+            if (m := _DATELINE.match(line)) and (d := _dateline(m)):
                 date = d
                 break
     if header and (w := julian_check(header, hinfo["julian"], date)):

@@ -47,7 +47,7 @@ def caveats_in(text: str) -> list[str]:
 
 
 _ORIGIN_SERIAL = re.compile(
-    r"^(?:(?P<year>\d{2})\s+)?(?P<origin>[A-Za-z][A-Za-z .'-]*?[A-Za-z])\s*0*(?P<serial>\d{1,7})\b"
+    r"^(?:(?P<year>\d{2})\s+)?(?P<origin>[A-Za-z][A-Za-z .'-]*?[A-Za-z])\s+0*(?P<serial>\d{1,7})\b"
 )
 
 

@@ -133,8 +133,9 @@ def _html_meta(meta: dict, tags: list[str]) -> dict:
         "subject": meta.get("subject"),
         "tag_links": tags,
         "articles": meta.get("articles") or [],
-        # Page times before Aug-2011 carry the hour twice: only the date and hour are right.
-        "date_precision": "hour",
+        # Page times before Aug-2011 show the hour where the minutes belong:
+        # only the date and the hour can be trusted.
+        "date_precision": "minute" if (meta.get("released") or "") >= "2011-08" else "hour",
     }
     return {k: v for k, v in out.items() if v not in (None, "")}
 
@@ -221,9 +222,8 @@ _JSON_TEXT_KEYS = ("body", "text", "content")
 def _json_document(obj: dict, fmt: str, position: int | None) -> Document:
     body = next((obj[k] for k in _JSON_TEXT_KEYS if isinstance(obj.get(k), str)), "")
     header = obj.get("header") if isinstance(obj.get("header"), str) else ""
+    # Not "_id": some exports keep the cable's references there, not its id.
     ref_id = obj.get("reference_id") or obj.get("id")
-    if not ref_id and isinstance(obj.get("_id"), str) and _ID_LINE.match(obj["_id"] or ""):
-        ref_id = obj["_id"]
     meta = {
         "id": ref_id if isinstance(ref_id, str) else None,
         "date": obj.get("date_time") or obj.get("date") or obj.get("created"),

@@ -78,11 +78,12 @@ _BREAK_BEFORE = re.compile(
     r"|SUBJ(?:ECT)?\s*:"                                              # SUBJECT:
     r"|REFS?\s*:|REF\(S\)\s*:"                                        # REF:
     r"|(?:\(\w{1,4}\)\s*)?CLASSIFIED\s+BY\b"                           # (U) Classified By
-    r"|\u00b6\s*\d{1,3}\s?\."                                          # pilcrow paragraph
-    r"|\d{1,3}\.\s{1,3}\((?:U|C|S|SBU|LOU|TS)(?:/+[A-Z ]+)?\)"         # 1. (C)
     r")",
     re.IGNORECASE,
 )
+# Numbered paragraphs: never inside a number ("10.") or right after a pilcrow.
+_PARAGRAPH_BREAK = re.compile(
+    r"(?<=\S)(?<![\d\u00b6])\s*(?=\u00b6\s*\d{1,3}\s?\.|\d{1,3}\.\s{1,3}\((?:U|C|S|SBU|LOU|TS)(?:/+[A-Z ]+)?\))")
 _SIPDIS_GLUED = re.compile(r"(?<=[0-9a-z.])\s*(sipdis)\s*", re.IGNORECASE)
 _FINAL_SIGNER = re.compile(r"\s{2,}([A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+)?)\s*$")
 
@@ -100,6 +101,7 @@ def reline(text: str) -> str:
     """Put line breaks back before the preamble fields and numbered paragraphs."""
     text = _SIPDIS_GLUED.sub(lambda m: "\n" + m.group(1) + "\n", text)
     text = _BREAK_BEFORE.sub("\n", text)
+    text = _PARAGRAPH_BREAK.sub("\n", text)
     # The break can fire twice around "(U) Classified by" and "\u00b61.": join those again.
     text = re.sub(r"\n(\(\w{1,4}\))\n", r"\n\1 ", text).replace("\u00b6\n", "\u00b6")
     return _FINAL_SIGNER.sub(lambda m: "\n" + m.group(1), text)

@@ -256,7 +256,8 @@ def _title_and_name(who: str) -> tuple[str | None, str | None]:
 
 def extract_classified_by(lines: list[str], ctx: dict) -> tuple[dict | None, list[str]]:
     text = _join(lines)
-    body = re.sub(r"^(?:CLASSIFIED\s+BY|CLASSIFIED|CLASSIFICATION\s+BY)\s*:?\s*", "", text, flags=re.IGNORECASE)
+    body = re.sub(r"^(?:\(\w{1,6}\)\s*)?(?:CLASSIFIED\s+BY|CLASSIFIED|CLASSIFICATION\s+BY)\s*:?\s*", "", text,
+                  flags=re.IGNORECASE)
     parts = _REASON_SPLIT.split(body, maxsplit=1)
     who = parts[0].strip(" ,;.")
     # "Classified By: ..., E.O. 12958, reasons": the order is not part of the name.

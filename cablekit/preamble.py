@@ -91,7 +91,8 @@ FIELD_STARTS = [
     ("ref", re.compile(
         r"^(?:PROGRAM\s+)?(?:REFS?|REF\(S\)|REFTELS?|REFERENCES?|REFTEL\(S\))\s*[:.;]?(?=\s|$)",
         re.IGNORECASE)),
-    ("classified_by", re.compile(r"^(?:CLASSIFIED\s+BY|CLASSIFIED\s*:|CLASSIFICATION\s+BY)\b", re.IGNORECASE)),
+    ("classified_by", re.compile(r"^(?:\(\w{1,6}\)\s*)?(?:CLASSIFIED\s+BY|CLASSIFIED\s*:|CLASSIFICATION\s+BY)\b",
+                                 re.IGNORECASE)),
 ]
 # Keywords that start a new field in the middle of a line ("E.O. 12958: N/A TAGS: ...").
 _EMBEDDED = re.compile(

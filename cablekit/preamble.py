@@ -104,6 +104,10 @@ _CAVEAT_LINE = re.compile(
     r"^(?:(?:" + "|".join(_spaced(c) if " " not in c else re.escape(c) for c in CAVEATS) + r")[\s,/]*)+$",
     re.IGNORECASE,
 )
+# "SENSITIVE BUT UNCLASSIFIED", "DEA SENSITIVE", "NOFORN, NOT FOR INTERNET DISTRIBUTION".
+_LOOSE_CAVEAT = re.compile(
+    r"^(?:[A-Z]{2,6}\s+)?SENSITIVE(?:\s+BUT\s+UNCLASSIFIED)?\s*$"
+    r"|^(?:NOFORN|NODIS|EXDIS|LIMDIS|SIPDIS)\s*[,;:-]\s*[A-Z ,/-]{0,60}$")
 PARAGRAPH_START = re.compile(r"^(\d{1,3})\s?\.(?=\s|\(|$)")
 _REF_BULLET = re.compile(r"^(?:\(?[A-Za-z]\)|[A-Za-z][.)])\s")
 # Field blocks that a blank line ends; a REF list may go on past blank lines.
@@ -176,7 +180,7 @@ def split_fields(lines: list[str], start: int) -> dict:
                 current[1].append(seg)
             elif current and not blank_before:
                 current[1].append(seg)
-            elif _CAVEAT_LINE.match(seg):
+            elif _CAVEAT_LINE.match(seg) or _LOOSE_CAVEAT.match(seg):
                 caveats.extend(caveats_in(seg))
                 current = None
             elif _STAMP.match(seg):

@@ -89,7 +89,7 @@ FIELD_STARTS = [
     ("tags", re.compile(r"^(?:TAGS|TAGE|TAGD|TAG|TAS|TGS|TAFS)\s*[:;.]?(?=\s|$)", re.IGNORECASE)),
     ("subject", re.compile(r"^(?:SUBJECT|SUBJ|SUBJECTS|SUBEJCT|SUJECT)\s*[:.;-]?(?=\s|$)", re.IGNORECASE)),
     ("ref", re.compile(
-        r"^(?:PROGRAM\s+)?(?:REFS?|REF\(S\)|REFTELS?|REFERENCES?|REFTEL\(S\))\s*[:.;]?(?=\s|$)",
+        r"^(?:PROGRAM\s+)?(?:REFS?|REF\(S\)|REFTELS?|REFERENCES?|REFTEL\(S\))(?:\s*[:.;]|(?=\s|$))",
         re.IGNORECASE)),
     ("classified_by", re.compile(r"^(?:\(\w{1,6}\)\s*)?(?:CLASSIFIED\s+BY|CLASSIFIED\s*:|CLASSIFICATION\s+BY)\b",
                                  re.IGNORECASE)),

@@ -40,7 +40,7 @@ def make_id(year: int | None, station: str | None, serial: int | None) -> str | 
 # "SAO PAULO", "USUN NEW YORK"). Words are checked against NOT_STATIONS.
 _CITATION = re.compile(
     r"(?<![A-Za-z0-9/])"
-    r"(?:(?P<year>(?:19|20)\d{2}|\d{2})\s+)?"
+    r"(?:(?P<year>(?:19|20)\d{2}|\d{2})(?:\s+|(?=[A-Z]{3})))?"
     r"(?P<station>[A-Z][A-Z'-]+(?:\s+[A-Z][A-Z'-]+){0,3})"
     r"\s+(?P<serial>\d{1,7})"
     r"(?P<more>(?:\s*(?:,|AND|&)\s*\d{1,7}(?![\d/:.]\d))*)"

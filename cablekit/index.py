@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from .query import CLASS_WORDS, Compiled
 from .store import Store, encode
 
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
@@ -33,6 +33,10 @@ CREATE TABLE IF NOT EXISTS records(
     subject TEXT
 );
 CREATE INDEX IF NOT EXISTS records_sha ON records(sha256);
+-- Every source content ever indexed, also when a later source of the same id
+-- replaced its record: so that two files holding one cable do not replace
+-- each other on every run.
+CREATE TABLE IF NOT EXISTS seen(sha256 TEXT PRIMARY KEY);
 CREATE INDEX IF NOT EXISTS records_date ON records(date);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     subject, body, tags, signers, origin, cls, cid, refs,
@@ -120,6 +124,8 @@ class Index:
         )
         self.db.execute("INSERT INTO fts(rowid, subject, body, tags, signers, origin, cls, cid, refs)"
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (cur.lastrowid,) + _fts_row(record))
+        if sha := (record.get("source") or {}).get("sha256"):
+            self.db.execute("INSERT OR IGNORE INTO seen(sha256) VALUES (?)", (sha,))
         return old is not None
 
     def index_lines(self, start: int, notify: Notify | None = None) -> tuple[int, int]:
@@ -149,6 +155,7 @@ class Index:
         with self.db:
             self.db.execute("DELETE FROM records")
             self.db.execute("DELETE FROM fts")
+            self.db.execute("DELETE FROM seen")
             self.db.execute("DELETE FROM meta")
         return self.index_lines(0, notify)
 
@@ -219,7 +226,7 @@ class Index:
     # --- reading -------------------------------------------------------------
 
     def has_sha(self, sha256: str) -> bool:
-        return self.db.execute("SELECT 1 FROM records WHERE sha256 = ? LIMIT 1", (sha256,)).fetchone() is not None
+        return self.db.execute("SELECT 1 FROM seen WHERE sha256 = ?", (sha256,)).fetchone() is not None
 
     def lookup(self, cable_id: str) -> tuple[int, int] | None:
         row = self.db.execute("SELECT offset, length FROM records WHERE id = ?", (cable_id,)).fetchone()

@@ -316,3 +316,15 @@ def test_markup_and_escape_sequences_are_inert(tmp_path):
     out = subprocess.run([sys.executable, "-m", "cablekit", "show", "08BAKU777", "--store", str(root)],
                          capture_output=True, text=True, env=env)
     assert "\x1b" not in out.stdout
+
+
+def test_two_sources_of_one_cable_do_not_replace_each_other_forever(tmp_path):
+    root, folder = tmp_path / "s", tmp_path / "c"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(SEED1.read_bytes())
+    (folder / "b.txt").write_bytes(SEED1.read_bytes() + b"\n")  # the same cable, other bytes
+    first = run("parse", str(folder), "--store", str(root))
+    assert "parsed 2 (1 replaced)" in first.stderr
+    second = run("parse", str(folder), "--store", str(root))
+    assert "parsed 0, skipped 2 unchanged" in second.stderr
+    assert [r["id"] for r in _lines(root)] == ["08BAKU279"]

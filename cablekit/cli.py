@@ -465,6 +465,53 @@ def index_cmd(rebuild: bool, compact: bool, store_path: Path | None) -> None:
         index.close()
 
 
+@cli.command()
+@click.option("--repair", is_flag=True,
+              help="Quarantine damaged lines, keep one line per id, rebuild the index.")
+@store_option
+def check(repair: bool, store_path: Path | None) -> None:
+    """Check that the store reads cleanly and that its index matches it.
+
+    Damaged lines are reported with their line numbers. With --repair they
+    are moved to quarantine.jsonl in the store (never silently dropped),
+    records.jsonl is rewritten atomically with one line per id, and the index
+    is rebuilt. Exit status: 0 when the store is consistent (or was
+    repaired), 1 when problems were found, 2 for usage errors.
+
+    \b
+    Examples:
+      cablekit check
+      cablekit check --repair --store ~/work/store
+    """
+    from .check import QUARANTINE, check_store
+
+    store = _open_store(store_path)
+    if not store.exists():
+        _error(f"no store at {store.root}")
+        sys.exit(EXIT_USAGE)
+    report = check_store(store, repair=repair)
+    for number, why in report.damaged:
+        _error(f"records.jsonl line {number}: {why}")
+    if report.torn_tail:
+        _error(f"records.jsonl line {report.lines}: incomplete last line (a writer was interrupted)")
+    if report.index_state != "fresh":
+        _error(f"index: {report.index_state} (it will be caught up or rebuilt on next use)")
+    if report.missing_from_index:
+        _error(f"index: {len(report.missing_from_index)}+ ids of records.jsonl are not indexed, "
+               f"e.g. {report.missing_from_index[0]}")
+    if report.unknown_in_index:
+        _error(f"index: {len(report.unknown_in_index)}+ indexed ids are not in records.jsonl, "
+               f"e.g. {report.unknown_in_index[0]}")
+    _error(f"{report.lines} lines, {report.ids} cables ({report.superseded} superseded lines), "
+           f"{len(report.damaged)} damaged; index holds {report.index_count}")
+    if report.repaired:
+        _error(f"repaired: {report.quarantined} line(s) moved to {store.root / QUARANTINE}; index rebuilt")
+        sys.exit(EXIT_OK)
+    if report.ok:
+        _error("store and index are consistent")
+    sys.exit(EXIT_OK if report.ok else EXIT_FAILED)
+
+
 def main() -> None:
     """Entry point: usage errors exit 2, Ctrl-C 130, and a closed pipe ends quietly."""
     try:

@@ -225,6 +225,9 @@ class _Parser:
                 return ("date",) + _date_range(arg, self.text, pos + len(name) + 1)
             prefix = arg.endswith("*") and not phrase
             return ("term", FIELDS[name], _field_value(name, arg.rstrip("*") if prefix else arg), prefix, pos)
+        nxt = self.peek()
+        if value.upper() == "NEAR" and nxt and nxt[0] == "(" and nxt[2] == pos + len(value):
+            self.error("NEAR(...) is not supported; put \"NEAR\" in quotes to search for the word", pos)
         prefix = value.endswith("*") and len(value) > 1
         word = value[:-1] if prefix else value
         if not re.search(r"\w", word):

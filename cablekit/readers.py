@@ -309,7 +309,7 @@ def read_json(text: str) -> Iterator[Document]:
 
 def read_alx(text: str) -> Iterator[Document]:
     lines = text.split("\n")
-    ref_id, subject, created, classification, origin = (line.strip() for line in lines[:5])
+    ref_id, subject, created, classification, origin = (line.strip() for line in (lines + [""] * 5)[:5])
     meta = {"id": ref_id, "subject": subject or None, "date": created, "classification": classification,
             "origin": origin, "date_precision": "day"}
     yield Document("\n".join(lines[5:]), "alx", {k: v for k, v in meta.items() if v})
@@ -317,8 +317,38 @@ def read_alx(text: str) -> Iterator[Document]:
 
 # --- entry point --------------------------------------------------------------------
 
+# A single cable is at most a few hundred kilobytes (web pages about 200 KB);
+# a bigger file that is not a multi-cable format is refused, not parsed.
+MAX_SINGLE_BYTES = 32 * 2**20
+
+
+def refusal(head: bytes, size: int, fmt: str | None) -> str | None:
+    """Why a file is not cable input at all (empty, binary, far too large), or None."""
+    if size == 0:
+        return "empty file"
+    if fmt not in ("csv", "jsonl") and size > MAX_SINGLE_BYTES:
+        detected = fmt or detect(decode_bytes(head)[0])
+        if detected not in ("csv", "jsonl"):
+            return (f"file too large for a cable ({size / 2**20:.0f} MB; a single cable is at most a few "
+                    f"hundred KB, and only CSV and JSON-lines files may be larger)")
+    if fmt in (None, "text", "html", "fragment", "json", "alx") and _looks_binary(head):
+        return "binary file (an image, archive or other non-text data), not a cable"
+    return None
+
+
+def _looks_binary(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16 text has NUL bytes
+    if b"\0" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return len(head) > 0 and controls / len(head) > 0.1
+
+
 def read_bytes(data: bytes, fmt: str | None = None) -> tuple[str, Iterator[Document]]:
     """Detect (or use) the format of *data* and return (format, documents)."""
+    if why := refusal(data[:8192], len(data), fmt):
+        return fmt or "text", iter([Document("", fmt or "text", error=why)])
     text, warnings = decode_bytes(data)
     fmt = fmt or detect(text[:8192])
     docs = _dispatch(text, fmt)
@@ -342,15 +372,28 @@ def _dispatch(text: str, fmt: str) -> Iterator[Document]:
 
 
 def _with_warnings(docs: Iterator[Document], warnings: list[str]) -> Iterator[Document]:
-    for doc in docs:
+    for doc in _guarded(docs):
         doc.warnings[:0] = warnings
         yield doc
 
 
+def _guarded(docs: Iterator[Document]) -> Iterator[Document]:
+    """A reader that fails ends with an error item instead of an exception."""
+    try:
+        yield from docs
+    except Exception as exc:  # noqa: BLE001 - readers never raise on content
+        yield Document("", "text", error=f"the rest of the file could not be read: {type(exc).__name__}: {exc}")
+
+
 def read_path(path: str, fmt: str | None = None) -> tuple[str, Iterator[Document]]:
     """Like read_bytes for a file, but streams CSV and JSON lines instead of loading them."""
+    import os
+
     with open(path, "rb") as handle:
         head = handle.read(8192)
+        size = os.fstat(handle.fileno()).st_size
+    if why := refusal(head, size, fmt):
+        return fmt or "text", iter([Document("", fmt or "text", error=why)])
     text_head, _ = decode_bytes(head[:8192])
     fmt = fmt or detect(text_head)
     if fmt in ("csv", "jsonl"):
@@ -362,4 +405,4 @@ def read_path(path: str, fmt: str | None = None) -> tuple[str, Iterator[Document
 def _stream(path: str, fmt: str) -> Iterator[Document]:
     with open(path, "rb") as raw:
         stream = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="" if fmt == "csv" else None)
-        yield from (read_csv_stream(stream) if fmt == "csv" else read_jsonl_stream(stream))
+        yield from _guarded(read_csv_stream(stream) if fmt == "csv" else read_jsonl_stream(stream))

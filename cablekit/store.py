@@ -25,6 +25,7 @@ from pathlib import Path
 RECORDS = "records.jsonl"
 INDEX = "index.sqlite"
 LOCK = "lock"
+QUARANTINE = "quarantine.jsonl"
 
 
 def default_store_path() -> Path:
@@ -99,10 +100,25 @@ class Store:
                 pos = start
             else:
                 keep = 0
+            handle.seek(keep)
+            torn = handle.read(size - keep)
+            # Kept aside, never silently dropped.
+            self.quarantine([{"offset": keep, "line": None, "reason": "incomplete last line (torn write)",
+                              "text": torn.decode("utf-8", "replace")}])
             handle.truncate(keep)
             handle.flush()
             os.fsync(handle.fileno())
             return size - keep
+
+    def quarantine(self, items: list[dict]) -> None:
+        """Append damaged lines to quarantine.jsonl beside the records."""
+        if not items:
+            return
+        with open(self.root / QUARANTINE, "a", encoding="utf-8") as side:
+            for item in items:
+                side.write(json.dumps(item, ensure_ascii=False) + "\n")
+            side.flush()
+            os.fsync(side.fileno())
 
     def append(self, lines: list[bytes]) -> list[tuple[int, int]]:
         """Append encoded lines (each ending in b'\\n'); return (offset, length) of each.

@@ -105,6 +105,18 @@ def _find_classification(lines: list[str], start: int) -> tuple[dict | None, int
     return found if found else (None, start)
 
 
+def _distant_classification(lines: list[str], start: int) -> tuple[int, dict] | None:
+    """A full classification line (with origin and serial) further down, before any paragraph."""
+    for k in range(start, min(len(lines), start + 80)):
+        line = lines[k]
+        if body_mod.PARAGRAPH_START.match(line) or any(p.match(line) for _, p in FIELD_STARTS):
+            return None
+        parsed = parse_classification_line(line) if line else None
+        if parsed and parsed["origin"] and parsed["serial"] is not None:
+            return k, parsed
+    return None
+
+
 def _collapse_blank_runs(lines: list[str]) -> str:
     out: list[str] = []
     for line in lines:
@@ -160,6 +172,18 @@ def _parse_into(record: dict, text: str, path: str | None, known_date=None) -> N
                 record["partial"] = True
                 lines[k] = (lines[k][:m.start()] + " " + lines[k][m.end():]).strip()
         cls, pre_start = _find_classification(lines, pos)
+    if cls is None and (found := _distant_classification(lines, pos)):
+        # E-mail or database residue ("From DB/Inbox", "Distribution:") before the
+        # cable: skip it, and read a DTG/FM/TO block that stands in it.
+        k, cls = found
+        pre_start = k + 1
+        warnings.append(f"{k - pos} line(s) of residue before the classification line passed over")
+        if header is None or not header.get("dtg"):
+            start = next((j for j in range(pos, k) if DTG.match(lines[j])), None)
+            if start is not None:
+                header, _, hinfo2 = read_header(lines[:k], start)
+                date = date or hinfo2["date"]
+                record["header"] = header
     if cls is None:
         pre_start = pos
     else:

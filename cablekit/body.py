@@ -55,6 +55,9 @@ def remove_page_markers(lines: list[str], origin_written: str | None) -> tuple[l
             continue
         if k <= drop_classification_until and _CLASSIFICATION_ONLY.match(line):
             continue
+        if " OF " not in line:  # every section marker has "002 OF 003"; most lines go no further
+            out.append(line)
+            continue
         if glued and (m := glued.match(line)):
             removed += 1
             if m.group("pre").strip():
@@ -206,9 +209,8 @@ def split_paragraphs(lines: list[str], converted: bool,
 
 
 _SUMMARY = re.compile(
-    r"(?:^|\n|\s)(?:BEGIN\s+)?SUMMARY(?:\s+AND\s+(?:COMMENT|ACTION\s+REQUEST))?\s*(?::|\.|-{2,}|\n)"
-    r"\s*(?P<text>.*?)\s*(?:\(?\s*END\s+(?:OF\s+)?SUMMARY(?:\s+AND\s+(?:COMMENT|ACTION\s+REQUEST))?\b|$)",
-    re.IGNORECASE | re.DOTALL,
+    r"(?:^|\n|\s)(?:BEGIN\s+)?SUMMARY(?:\s+AND\s+(?:COMMENT|ACTION\s+REQUEST))?\s*(?::|\.|-{2,}|\n)\s*",
+    re.IGNORECASE,
 )
 _END_SUMMARY = re.compile(r"\bEND\s+(?:OF\s+)?SUMMARY\b", re.IGNORECASE)
 
@@ -216,13 +218,17 @@ _END_SUMMARY = re.compile(r"\bEND\s+(?:OF\s+)?SUMMARY\b", re.IGNORECASE)
 def find_summary(paragraphs: list[dict]) -> str | None:
     """The summary text: between a Summary heading and End Summary."""
     joined = "\n".join(p["text"] for p in paragraphs)
-    end = _END_SUMMARY.search(joined)
-    m = _SUMMARY.search(joined)
+    first = joined.upper().find("SUMMARY")
+    if first < 0:
+        return None
+    end = _END_SUMMARY.search(joined, max(0, first - 12))
+    m = _SUMMARY.search(joined, max(0, first - 12))
     if m and (end is None or m.start() < end.start()):
-        text = m.group("text")
         if end is None:
             # Without an end marker the summary is the paragraph it opens.
-            text = text.split("\n")[0]
+            text = joined[m.end():].split("\n")[0]
+        else:
+            text = joined[m.end():end.start()].rstrip(" \n(")
         text = re.sub(r"^-+\s*", "", text).strip(" .-")
         return text or None
     if end:

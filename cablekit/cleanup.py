@@ -88,13 +88,16 @@ _SIPDIS_GLUED = re.compile(r"(?<=[0-9a-z.])\s*(sipdis)\s*", re.IGNORECASE)
 _FINAL_SIGNER = re.compile(r"\s{2,}([A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+)?)\s*$")
 
 
-_FIELD_WORD = re.compile(r"(?:E\.\s?O\.|EO)\s?\d{5}|TAGS?\s*[:;]?\s+[A-Z]|SUBJ(?:ECT)?\s*:|\d{1,3}\.\s{1,3}\([A-Z]",
+_FIELD_WORD = re.compile(r"\b(?:E\.\s?O\.|EO)\s?\d{5}|\bTAGS?\s*[:;]|\bSUBJ(?:ECT)?\s*:|\b\d{1,3}\.\s{1,3}\([A-Z]",
                          re.IGNORECASE)
 
 
 def _collapsed_line(line: str) -> bool:
     """A line that holds several fields or paragraphs: its breaks were removed."""
-    return len(line) > 300 and len(_FIELD_WORD.findall(line)) >= 2
+    if len(line) <= 300 or (line.count(":") < 2 and line.count(". (") < 2):
+        return False
+    found = _FIELD_WORD.finditer(line)
+    return next(found, None) is not None and next(found, None) is not None
 
 
 def reline(text: str) -> str:

@@ -75,7 +75,8 @@ def test_usage_errors_exit_2():
 
 
 def test_help_has_examples_on_every_command():
-    for args in ([], ["parse"]):
+    assert set(cli.commands) == {"parse", "search", "show", "index", "check"}
+    for args in [[]] + [[name] for name in cli.commands]:
         result = run(*args, "--help")
         assert result.exit_code == 0
         assert "Examples:" in result.output

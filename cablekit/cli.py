@@ -185,11 +185,9 @@ def _parse_to_stdout(paths: tuple[str, ...], strict: bool, fmt: str | None) -> i
     return counts["failed"]
 
 
-_BATCH = 500
-
-
 def _parse_into_store(paths: tuple[str, ...], strict: bool, store, fmt: str | None) -> int:
     from .index import open_index
+    from .ingest import StoreWriter
     from .render import console
     from .store import StoreError
 
@@ -208,48 +206,37 @@ def _parse_into_store(paths: tuple[str, ...], strict: bool, store, fmt: str | No
                             console=err, transient=True)
         task = progress.add_task("parse", total=len(inputs))
         progress.start()
-    counts = {"parsed": 0, "replaced": 0, "skipped": 0, "failed": 0}
-    batch: list[dict] = []
-
-    def flush() -> None:
-        if not batch:
-            return
-        with store.locked():
-            index.catch_up(_notify)
-            fresh = [r for r in batch if not index.has_sha(r["source"]["sha256"])]
-            counts["skipped"] += len(batch) - len(fresh)
-            written, replaced = index.write(fresh)
-        counts["parsed"] += written
-        counts["replaced"] += replaced
-        batch.clear()
-
+    writer = StoreWriter(index, _notify)
+    counts = {"failed": 0, "skipped": 0}
     try:
         advance = (lambda: progress.advance(task)) if progress else None
 
         def unchanged(path: str) -> bool:
-            return index.has_sha(file_sha256(path))
+            return writer.seen(file_sha256(path))
 
         for path, record in _cables(inputs, counts, fmt, advance, skip=unchanged):
             if strict and _strict_failure(path, record, counts):
                 continue
             if record["source"]["path"]:
                 record["source"]["path"] = os.path.abspath(record["source"]["path"])
-            batch.append(record)
-            if len(batch) >= _BATCH:
-                flush()
-        flush()
-        if counts["replaced"]:
-            with store.locked():
-                dead, size = index.dead_bytes(), store.records_path.stat().st_size
-                if dead and (size < 256 * 2**20 or dead * 5 > size):
-                    index.compact()
+            writer.add(record)
+        written = writer.finish()
+    except KeyboardInterrupt:
+        # Ctrl-C: keep what was parsed, say so, and stop; a re-run does the rest.
+        written = writer.finish()
+        counts["interrupted"] = True
     finally:
         if progress:
             progress.stop()
         index.close()
+    counts["parsed"], counts["replaced"] = written["parsed"], written["replaced"]
+    counts["skipped"] += written["skipped"]
     replaced = f" ({counts['replaced']} replaced)" if counts["replaced"] else ""
-    _error(f"parsed {counts['parsed']}{replaced}, skipped {counts['skipped']} unchanged, "
+    stopped = "interrupted: " if counts.get("interrupted") else ""
+    _error(f"{stopped}parsed {counts['parsed']}{replaced}, skipped {counts['skipped']} unchanged, "
            f"failed {counts['failed']}; store: {store.root}")
+    if counts.get("interrupted"):
+        sys.exit(130)
     return counts["failed"]
 
 

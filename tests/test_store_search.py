@@ -328,3 +328,23 @@ def test_two_sources_of_one_cable_do_not_replace_each_other_forever(tmp_path):
     second = run("parse", str(folder), "--store", str(root))
     assert "parsed 0, skipped 2 unchanged" in second.stderr
     assert [r["id"] for r in _lines(root)] == ["08BAKU279"]
+
+
+def test_ctrl_c_keeps_what_was_parsed(tmp_path):
+    root, folder = tmp_path / "s", tmp_path / "c"
+    _make_cables(folder, 1000, 3000)
+    proc = subprocess.Popen([sys.executable, "-m", "cablekit", "parse", str(folder), "--store", str(root)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    path = root / "records.jsonl"
+    deadline = time.time() + 60
+    while time.time() < deadline and not (path.exists() and path.stat().st_size > 0):
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    err = proc.stderr.read()
+    assert proc.wait() == 130
+    assert "interrupted: parsed" in err and "Traceback" not in err
+    kept = len(_lines(root))
+    assert 0 < kept < 3000
+    rerun = run("parse", str(folder), "--store", str(root))
+    assert f"skipped {kept} unchanged" in rerun.stderr
+    assert len(_lines(root)) == 3000

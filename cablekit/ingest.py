@@ -1,0 +1,59 @@
+"""Writing parsed records into a store: batching, skipping, replacing, compacting.
+
+The CLI feeds records one by one; `StoreWriter` appends them in batches under
+the store lock (catching the index up first if another process wrote),
+skips content the store already holds, and compacts records.jsonl at the end
+when re-parsed cables left superseded lines behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .index import Index
+
+BATCH = 500
+# Compact after replacements when the file is small enough to rewrite at once,
+# or when superseded lines are a fifth of it.
+COMPACT_BELOW = 256 * 2**20
+
+
+class StoreWriter:
+    def __init__(self, index: Index, notify: Callable[[str], None] | None = None, batch: int = BATCH):
+        self.index = index
+        self.store = index.store
+        self.notify = notify
+        self.batch_size = batch
+        self.batch: list[dict] = []
+        self.counts = {"parsed": 0, "replaced": 0, "skipped": 0}
+
+    def seen(self, sha256: str) -> bool:
+        """Is this content (a file's or a cable's sha256) already in the store?"""
+        return self.index.has_sha(sha256)
+
+    def add(self, record: dict) -> None:
+        self.batch.append(record)
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        with self.store.locked():
+            self.index.catch_up(self.notify)
+            fresh = [r for r in self.batch if not self.index.has_sha(r["source"]["sha256"])]
+            written, replaced = self.index.write(fresh)
+        self.counts["skipped"] += len(self.batch) - len(fresh)
+        self.counts["parsed"] += written
+        self.counts["replaced"] += replaced
+        self.batch.clear()
+
+    def finish(self) -> dict:
+        """Write what is left and compact if records were replaced; return the counts."""
+        self.flush()
+        if self.counts["replaced"]:
+            with self.store.locked():
+                dead, size = self.index.dead_bytes(), self.store.records_path.stat().st_size
+                if dead and (size < COMPACT_BELOW or dead * 5 > size):
+                    self.index.compact()
+        return self.counts

@@ -115,7 +115,12 @@ def check_page(path: str) -> dict:
         results["subject"] = (None, "page title empty")
     else:
         ok = subject == title or (subject.startswith(title) and subject[len(title):len(title) + 1] in (" ", ""))
-        results["subject"] = (ok, "no subject read" if not subject else "subject differs")
+        why = "no subject read" if not subject else "subject differs"
+        if subject and not ok and subject[1:].startswith(title.lstrip("\"'[(\u201c")[:20]):
+            why = "page title dropped the subject's first character"
+        elif subject and not ok and title.startswith(subject[: max(10, len(title) - 4)]):
+            why = "page title cut at a full stop or changed at its end"
+        results["subject"] = (ok, why)
     return {"name": Path(path).name, "results": results,
             "got": {"id": record["id"], "class": record["classification"], "date": record["date"],
                     "tags": record["tags"], "subject": record["subject"]},

@@ -18,7 +18,7 @@ _OLD_PAGE = re.compile(
     r"|R[A-Z]{3,}\d{4}\s+[A-Z ]+?(?:\s+[A-Z][A-Z ]*?\s+\d{4,6})?\s*$)"
 )
 # Section page markers of modern cables: "BERN 00000881  002 OF 002".
-_SECTION_PAGE = re.compile(r"^[A-Z][A-Z .'-]*?\s?\d{8}\s+\d{3}\s+OF\s+\d{3}\s*$")
+_SECTION_PAGE = re.compile(r"^[A-Z][A-Z .'-]*?\s?\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$")
 _TRAILER = re.compile(r"^(?:NNNN|#\d{3,5}|BT|NNN|ZZZZ|##+)$")
 _MARKING = re.compile(
     r"^\(\s*(?P<m>(?:SBU|LOU|TS|U|C|S|FOUO)(?:\s*/{1,2}\s*[A-Z][A-Z .]*?)?)\s*\)\s*"
@@ -32,7 +32,8 @@ def remove_page_markers(lines: list[str], origin_written: str | None) -> tuple[l
     glued = None
     if origin_written:
         name = r"\s*".join(re.escape(w) for w in origin_written.split())
-        glued = re.compile(r"^(?P<pre>.*?)" + name + r"\s*0*\d{1,8}\s+\d{3}\s+OF\s+\d{3}\s*$", re.IGNORECASE)
+        glued = re.compile(r"^(?P<pre>.*?)" + name + r"\s*0*\d{1,8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$",
+                           re.IGNORECASE)
     out: list[str] = []
     removed = 0
     drop_classification_until = -1

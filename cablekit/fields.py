@@ -131,11 +131,12 @@ def extract_tags(lines: list[str], ctx: dict) -> tuple[list[str], list[str]]:
 
 # --- SUBJECT ---------------------------------------------------------------
 
-_MARKING_PREFIX = re.compile(r"^\(\s*(?:U|C|S|SBU|LOU|TS|FOUO|U//FOUO|S//NF|C//NF|C/NF|S/NF)\s*\)\s*", re.IGNORECASE)
+_MARKING_PREFIX = re.compile(r"^\(\s*(?:U|C|S|SBU|LOU|TS|FOUO)(?:\s*/{1,2}\s*[A-Z][A-Z ,]*)?\s*\)\s*", re.IGNORECASE)
 
 
 def extract_subject(lines: list[str], ctx: dict) -> tuple[str | None, list[str]]:
     text = _MARKING_PREFIX.sub("", _join(_without_keyword(lines)))
+    text = re.sub(r"^(?:SUBJECT|SUBJ)\s*:\s*", "", text, flags=re.IGNORECASE)  # "SUBJECT: SUBJECT: ..."
     return (text or None), []
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .parser import file_sha256, iter_records
+from .parser import file_sha256
 from .readers import FORMATS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -110,8 +110,11 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Treat a record with warnings as a failed file.")
 @click.option("--format", "input_format", type=click.Choice(("auto",) + FORMATS), default="auto",
               show_default=True, help="Input style; 'auto' detects it from each file's content.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Parallel workers (default: the number of cores). Output order does not depend on it.")
 @store_option
-def parse(paths: tuple[str, ...], as_json: bool, strict: bool, input_format: str, store_path: Path | None) -> None:
+def parse(paths: tuple[str, ...], as_json: bool, strict: bool, input_format: str, jobs: int | None,
+          store_path: Path | None) -> None:
     """Parse cables in files, folders (recursively) or '-' (stdin).
 
     Without --json the records go into the store (one per id, the latest
@@ -129,43 +132,31 @@ def parse(paths: tuple[str, ...], as_json: bool, strict: bool, input_format: str
       cablekit parse --json cables/ | jq -r 'select(.classification=="SECRET") | .id'
       cablekit parse --json - < 08BAKU279.txt
     """
+    from .batch import default_jobs
+
     fmt = None if input_format == "auto" else input_format
+    jobs = jobs or default_jobs()
     if as_json:
-        failed = _parse_to_stdout(paths, strict, fmt)
+        failed = _parse_to_stdout(paths, strict, fmt, jobs)
     else:
-        failed = _parse_into_store(paths, strict, _open_store(store_path), fmt)
+        failed = _parse_into_store(paths, strict, _open_store(store_path), fmt, jobs)
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
 
-def _cables(inputs, counts: dict, fmt: str | None, advance=None, skip=None) -> Iterator[tuple[str, dict]]:
-    """(path, record) for every cable in the inputs; each failure is one line on stderr.
+def _cables(inputs, counts: dict, fmt: str | None, advance=None, skip=None,
+            jobs: int = 1) -> Iterator[tuple[str, dict]]:
+    """(path, record) for every cable in the inputs, in input order; each failure is
+    one line on stderr. *skip(path)* may say that a file is already in the store."""
+    from .batch import parse_inputs
 
-    *skip(path)* may say that a file is already in the store, unchanged.
-    """
-    for path, problem in inputs:
-        if advance:
-            advance()
-        if problem:
-            _error(f"{path}: {problem}")
+    for path, record, error in parse_inputs(inputs, fmt, jobs, skip, advance):
+        if error:
+            _error(f"{path}: {error}")
             counts["failed"] += 1
-            continue
-        try:
-            if path == "-":
-                items = iter_records(None, fmt, data=sys.stdin.buffer.read())
-            elif skip and skip(path):
-                counts["skipped"] += 1
-                continue
-            else:
-                items = iter_records(path, fmt)
-            for record, error in items:
-                if error:
-                    _error(f"{path}: {error}")
-                    counts["failed"] += 1
-                else:
-                    yield path, record
-        except OSError as exc:
-            _error(f"{path}: {exc.strerror or exc}")
-            counts["failed"] += 1
+        elif record == "skipped":
+            counts["skipped"] += 1
+        else:
+            yield path, record
 
 
 def _strict_failure(path: str, record: dict, counts: dict) -> bool:
@@ -176,16 +167,16 @@ def _strict_failure(path: str, record: dict, counts: dict) -> bool:
     return True
 
 
-def _parse_to_stdout(paths: tuple[str, ...], strict: bool, fmt: str | None) -> int:
+def _parse_to_stdout(paths: tuple[str, ...], strict: bool, fmt: str | None, jobs: int) -> int:
     counts = {"failed": 0, "skipped": 0}
-    for path, record in _cables(iter_inputs(paths), counts, fmt):
+    for path, record in _cables(iter_inputs(paths), counts, fmt, jobs=jobs):
         if strict and _strict_failure(path, record, counts):
             continue
         emit(json.dumps(record, ensure_ascii=False))
     return counts["failed"]
 
 
-def _parse_into_store(paths: tuple[str, ...], strict: bool, store, fmt: str | None) -> int:
+def _parse_into_store(paths: tuple[str, ...], strict: bool, store, fmt: str | None, jobs: int) -> int:
     from .index import open_index
     from .ingest import StoreWriter
     from .render import console
@@ -214,7 +205,7 @@ def _parse_into_store(paths: tuple[str, ...], strict: bool, store, fmt: str | No
         def unchanged(path: str) -> bool:
             return writer.seen(file_sha256(path))
 
-        for path, record in _cables(inputs, counts, fmt, advance, skip=unchanged):
+        for path, record in _cables(inputs, counts, fmt, advance, skip=unchanged, jobs=jobs):
             if strict and _strict_failure(path, record, counts):
                 continue
             if record["source"]["path"]:

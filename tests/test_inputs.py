@@ -280,3 +280,11 @@ def test_whole_folder_through_the_cli(validator):
     for line in lines:
         assert not list(validator.iter_errors(json.loads(line)))
     assert "05VIENNA3833.txt: no cable" in result.stderr
+
+
+def test_parallel_workers_give_the_same_records_in_the_same_order():
+    one_job = CliRunner().invoke(cli, ["parse", "--json", "-j", "1", str(INPUTS), str(DATA / "cables")])
+    two_jobs = CliRunner().invoke(cli, ["parse", "--json", "-j", "2", str(INPUTS), str(DATA / "cables")])
+    assert one_job.exit_code == two_jobs.exit_code == 1
+    assert one_job.stdout == two_jobs.stdout
+    assert len(one_job.stdout.splitlines()) == 22 + 33

@@ -39,6 +39,18 @@ def class_style(classification: str | None) -> str:
     return _CLASS_STYLE.get(base, "")
 
 
+def progress_bar(label: str, unit: str):
+    """A progress bar on stderr: done/total, items per second, time left."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+
+    class Rate(ProgressColumn):
+        def render(self, task) -> Text:
+            return Text(f"{task.speed:,.0f} {unit}/s" if task.speed else "", style="dim")
+
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), Rate(), TimeRemainingColumn(),
+                    console=console(stderr=True), transient=True)
+
+
 def _highlight(snippet: str) -> Text:
     """An FTS snippet with \\x02...\\x03 around matches, as a Text with the matches styled."""
     text = Text()

@@ -288,3 +288,23 @@ def test_parallel_workers_give_the_same_records_in_the_same_order():
     assert one_job.exit_code == two_jobs.exit_code == 1
     assert one_job.stdout == two_jobs.stdout
     assert len(one_job.stdout.splitlines()) == 22 + len(list((DATA / "cables").iterdir()))
+
+
+def test_output_file_plain_and_compressed_and_errors_file(tmp_path):
+    import gzip
+
+    for name, reader in (("out.jsonl", open), ("out.jsonl.gz", gzip.open)):
+        target = tmp_path / name
+        errors = tmp_path / f"{name}.errors"
+        result = CliRunner().invoke(cli, ["parse", str(INPUTS), "-o", str(target), "--errors", str(errors)])
+        assert result.exit_code == 1
+        assert result.stdout == ""
+        with reader(target, "rt", encoding="utf-8") as handle:
+            ids = [json.loads(line)["id"] for line in handle]
+        assert len(ids) == 22 and ids[0] == "02ANKARA8852"
+        failures = [json.loads(line) for line in errors.read_text().splitlines()]
+        assert len(failures) == 1
+        assert failures[0]["path"].endswith("05VIENNA3833.txt")
+        assert "Appears in these articles" in failures[0]["reason"]
+        assert "wrote 22 records" in result.stderr and "failed 1 (1 no cable)" in result.stderr
+        assert not list(tmp_path.glob("*.part"))

@@ -278,6 +278,30 @@ def _parse_fields(fields: str | None) -> list[str] | None:
     return [f.strip() for f in fields.split(",") if f.strip()]
 
 
+def _compile(words: tuple[str, ...], since: str | None, until: str | None):
+    """The query words and --since/--until as one compiled query; a bad query exits 2."""
+    from .query import Compiled, QueryError, compile_query, parse_date_option
+
+    try:
+        compiled = compile_query(" ".join(words)) if words else Compiled(match=None)
+        if since:
+            compiled.since = max(filter(None, [compiled.since, parse_date_option(since, end=False)]))
+        if until:
+            compiled.until = min(filter(None, [compiled.until, parse_date_option(until, end=True)]))
+    except QueryError as exc:
+        _error(f"bad query: {exc.render()}")
+        sys.exit(EXIT_USAGE)
+    return compiled
+
+
+def _existing_store(store_path: Path | None):
+    store = _open_store(store_path)
+    if not store.exists():
+        _error(f"no store at {store.root}; run 'cablekit parse PATH' first")
+        sys.exit(EXIT_USAGE)
+    return store
+
+
 @cli.command()
 @click.argument("query", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print full records, one JSON object per line.")
@@ -316,22 +340,9 @@ def search(query, as_json, fields, limit, count, sort, reverse, since, until, st
       cablekit search -- -serbia kosovo
     """
     from .index import open_index
-    from .query import QueryError, compile_query, parse_date_option
 
-    text = " ".join(query)
-    try:
-        compiled = compile_query(text)
-        if since:
-            compiled.since = max(filter(None, [compiled.since, parse_date_option(since, end=False)]))
-        if until:
-            compiled.until = min(filter(None, [compiled.until, parse_date_option(until, end=True)]))
-    except QueryError as exc:
-        _error(f"bad query: {exc.render()}")
-        sys.exit(EXIT_USAGE)
-    store = _open_store(store_path)
-    if not store.exists():
-        _error(f"no store at {store.root}; run 'cablekit parse PATH' first")
-        sys.exit(EXIT_USAGE)
+    compiled = _compile(query, since, until)
+    store = _existing_store(store_path)
     index = open_index(store, _notify)
     try:
         if count:
@@ -383,10 +394,7 @@ def show(ids, as_json, raw, field_name, store_path) -> None:
     """
     from .index import open_index
 
-    store = _open_store(store_path)
-    if not store.exists():
-        _error(f"no store at {store.root}; run 'cablekit parse PATH' first")
-        sys.exit(EXIT_USAGE)
+    store = _existing_store(store_path)
     index = open_index(store, _notify)
     missing = 0
     try:
@@ -447,6 +455,97 @@ def _raw_text(record: dict) -> str:
             pass
     _error(f"{record['id']}: the source file is gone or changed; showing the cleaned text")
     return record.get("text") or ""
+
+
+CSV_COLUMNS = ("id", "date", "classification", "origin", "serial", "caveats", "tags", "subject", "references",
+               "classified_by", "signers", "summary", "partial", "source", "text")
+
+
+def _csv_row(record: dict) -> list:
+    refs = [r["id"] or r["text"] for r in record.get("references") or []]
+    cb = record.get("classified_by") or {}
+    values = {
+        "caveats": "|".join(record.get("caveats") or []),
+        "tags": "|".join(record.get("tags") or []),
+        "references": "|".join(refs),
+        "classified_by": cb.get("name") or "",
+        "signers": "|".join(record.get("signers") or []),
+        "source": (record.get("source") or {}).get("path") or "",
+    }
+    return [values[c] if c in values else ("" if record.get(c) is None else record.get(c)) for c in CSV_COLUMNS]
+
+
+@cli.command()
+@click.argument("query", nargs=-1)
+@click.option("--format", "out_format", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
+              help="JSON lines (full records) or CSV (flat columns, lists joined with |).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (.gz compresses) instead of stdout.")
+@click.option("--since", help="Only cables from this date on (2008, 2008-03, 2008-03-25).")
+@click.option("--until", help="Only cables up to this date (inclusive).")
+@store_option
+def export(query, out_format, output, since, until, store_path) -> None:
+    """Export the store, or the cables matching a search query, oldest first.
+
+    The query takes everything `cablekit search` takes; without one, every
+    cable is exported. Exit status: 0 when something was exported, 1 when
+    nothing matched, 2 for a bad query or usage errors.
+
+    \b
+    Examples:
+      cablekit export > all.jsonl
+      cablekit export --format csv 'origin:BAKU date:2008' > baku-2008.csv
+      cablekit export -o secret.jsonl.gz 'class:secret'
+    """
+    import csv
+    import gzip
+
+    from .index import open_index
+
+    compiled = _compile(query, since, until)
+    store = _existing_store(store_path)
+    index = open_index(store, _notify)
+    rows = index.search(compiled, sort="date", snippets=False)
+    index.close()
+    if not rows:
+        sys.exit(EXIT_FAILED)
+    if output:
+        tmp = output.with_name(output.name + ".part")
+        handle = (gzip.open if output.suffix == ".gz" else open)(tmp, "wt", encoding="utf-8", newline="")
+        write = handle.write
+    else:
+        handle, tmp = None, None
+
+        def write(text: str) -> None:
+            try:
+                sys.stdout.write(text)
+            except BrokenPipeError:
+                raise _PipeClosed from None
+
+    try:
+        writer = csv.writer(_Sink(write)) if out_format == "csv" else None
+        if writer:
+            writer.writerow(CSV_COLUMNS)
+        for row in rows:
+            record = store.read_at(row["offset"], row["length"])
+            if writer:
+                writer.writerow(_csv_row(record))
+            else:
+                write(json.dumps(record, ensure_ascii=False) + "\n")
+    finally:
+        if handle:
+            handle.close()
+            os.replace(tmp, output)
+    if output:
+        _error(f"exported {len(rows)} cables to {output}")
+    sys.exit(EXIT_OK)
+
+
+class _Sink:
+    """A file-like object for csv.writer that hands each row to a function."""
+
+    def __init__(self, write):
+        self.write = write
 
 
 @cli.command("index")

@@ -75,7 +75,7 @@ def test_usage_errors_exit_2():
 
 
 def test_help_has_examples_on_every_command():
-    assert set(cli.commands) == {"parse", "search", "show", "index", "check"}
+    assert set(cli.commands) == {"parse", "search", "show", "index", "check", "export"}
     for args in [[]] + [[name] for name in cli.commands]:
         result = run(*args, "--help")
         assert result.exit_code == 0

@@ -348,3 +348,28 @@ def test_ctrl_c_keeps_what_was_parsed(tmp_path):
     rerun = run("parse", str(folder), "--store", str(root))
     assert f"skipped {kept} unchanged" in rerun.stderr
     assert len(_lines(root)) == 3000
+
+
+def test_export_jsonl_csv_and_subset(store, tmp_path):
+    import csv
+    import gzip
+    import io
+
+    everything = run("export", "--store", str(store))
+    assert everything.exit_code == 0
+    ids = [json.loads(line)["id"] for line in everything.stdout.splitlines()]
+    assert len(ids) == 9 and ids[0] == "90CAPETOWN97"  # oldest first; undated last
+    subset = run("export", "--store", str(store), "--format", "csv", "class:secret")
+    rows = list(csv.reader(io.StringIO(subset.stdout)))
+    assert rows[0][:4] == ["id", "date", "classification", "origin"]
+    assert sorted(r[0] for r in rows[1:]) == ["04AMMAN1288", "07BERLIN242", "09PARIS264"]
+    berlin = next(r for r in rows if r[0] == "07BERLIN242")
+    assert berlin[rows[0].index("tags")] == "KJUS|PTER|PREL|PGOV|GM"
+    assert berlin[rows[0].index("references")] == "07BERLIN230|07BERLIN200"
+    target = tmp_path / "x.jsonl.gz"
+    assert run("export", "--store", str(store), "-o", str(target), "--since", "2008").exit_code == 0
+    with gzip.open(target, "rt") as handle:
+        assert {json.loads(line)["id"] for line in handle} == {"08BAKU279", "08BRASILIA429", "09BEIJING1378",
+                                                                "09PARIS264"}
+    assert run("export", "--store", str(store), "zzzz").exit_code == 1
+    assert run("export", "--store", str(store), '"open').exit_code == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .preamble import PARAGRAPH_START
@@ -27,13 +28,16 @@ _MARKING = re.compile(
 _LIST_ITEM = re.compile(r"^(?:--|-\s|\*|\(?[A-Za-z0-9]{1,2}[.)]\s|[A-Z][A-Za-z ]{0,40}:\s*$)")
 
 
+@functools.lru_cache(maxsize=512)
+def _glued_marker(origin_written: str) -> re.Pattern:
+    """A section marker of this origin, with any text glued in front of it."""
+    name = r"\s*".join(re.escape(w) for w in origin_written.split())
+    return re.compile(r"^(?P<pre>.*?)" + name + r"\s*0*\d{1,8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$", re.IGNORECASE)
+
+
 def remove_page_markers(lines: list[str], origin_written: str | None) -> tuple[list[str], int]:
     """Drop page and section markers; keep any text glued in front of one."""
-    glued = None
-    if origin_written:
-        name = r"\s*".join(re.escape(w) for w in origin_written.split())
-        glued = re.compile(r"^(?P<pre>.*?)" + name + r"\s*0*\d{1,8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$",
-                           re.IGNORECASE)
+    glued = _glued_marker(origin_written) if origin_written else None
     out: list[str] = []
     removed = 0
     drop_classification_until = -1
@@ -126,12 +130,15 @@ def find_signers(lines: list[str]) -> tuple[list[str], list[str]]:
     return signers, lines
 
 
+_SLASH_SPACES = re.compile(r"\s*(/{1,2})\s*")
+
+
 def _marking(text: str) -> tuple[str | None, str]:
     m = _MARKING.match(text)
     if not m:
         return None, text
     mark = m.group("m") or m.group("d")
-    mark = re.sub(r"\s*(/{1,2})\s*", r"\1", mark.upper()).strip()
+    mark = _SLASH_SPACES.sub(r"\1", mark.upper()).strip()
     return mark, text[m.end():]
 
 
@@ -167,7 +174,8 @@ def split_paragraphs(lines: list[str], converted: bool,
     warnings: list[str] = []
     starts: list[tuple[int, int]] = []  # (line index, number)
     expected = None
-    candidates = [(k, int(m.group(1))) for k, line in enumerate(lines) if (m := PARAGRAPH_START.match(line))]
+    candidates = [(k, int(m.group(1))) for k, line in enumerate(lines)
+                  if line[:1].isdigit() and (m := PARAGRAPH_START.match(line))]
     for pos, (k, num) in enumerate(candidates):
         following = candidates[pos + 1][1] if pos + 1 < len(candidates) else None
         if expected is None:

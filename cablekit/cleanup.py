@@ -122,7 +122,7 @@ def normalise(text: str) -> tuple[list[str], list[str], bool]:
     if looks_like_markup(text):
         text = strip_markup(text)
         warnings.append("web page markup (pre blocks, links, entities) removed")
-    if any(_collapsed_line(line) for line in text.split("\n")):
+    if any(len(line) > 300 and _collapsed_line(line) for line in text.split("\n")):
         text = "\n".join(reline(line) if _collapsed_line(line) else line for line in text.split("\n"))
         warnings.append("the text had lost its line breaks; they were put back before fields and paragraphs")
     text, artefacts = strip_link_artefacts(text)

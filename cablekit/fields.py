@@ -15,7 +15,7 @@ from .vocab import KNOWN_TAGS, ORG_TAGS, TITLE_WORDS
 
 
 def _join(lines: list[str]) -> str:
-    return re.sub(r"\s+", " ", " ".join(lines)).strip()
+    return " ".join(" ".join(lines).split())
 
 
 # --- E.O. line -------------------------------------------------------------

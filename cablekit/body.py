@@ -154,7 +154,8 @@ def _unwrap(lines: list[str]) -> str:
             out.append(line)
         elif blank:
             out.append("\n\n" + line)
-        elif _LIST_ITEM.match(line):
+        elif (line[:1] in "-*(" or line[1:2] in ".)" or line[2:3] in ".)" or line.endswith(":")) \
+                and _LIST_ITEM.match(line):
             out.append("\n" + line)
         else:
             out.append(" " + line)

@@ -114,7 +114,14 @@ _REF_BULLET = re.compile(r"^(?:\(?[A-Za-z]\)|[A-Za-z][.)])\s")
 _ENDS_AT_BLANK = {"eo", "tags", "subject", "classified_by"}
 
 
+# Every field keyword starts with one of these (E.O., TAGS, SUBJECT, REF, PROGRAM REF,
+# CLASSIFIED BY, "(U) Classified by"): a cheap test before the patterns.
+_FIELD_FIRST = frozenset("ETSRPC(etsrpc")
+
+
 def field_kind(line: str) -> tuple[str | None, re.Match | None]:
+    if line[:1] not in _FIELD_FIRST:
+        return None, None
     for kind, pattern in FIELD_STARTS:
         if m := pattern.match(line):
             return kind, m

@@ -84,7 +84,7 @@ def strip_trailer(lines: list[str]) -> list[str]:
     return lines[:end]
 
 
-_SIGNER_LINE = re.compile(r"^[A-Z][A-Za-z'\-]+(?:[ /][A-Z][A-Za-z'\-]+){0,3}\s*#*$")
+_SIGNER_LINE = re.compile(r"^[A-Z][A-Za-z'\-]+(?:[ /][A-Z][A-Za-z'\-]+){0,2}\s*#*$")
 _SIGNER_AFTER_SENTENCE = re.compile(
     r"^(?P<text>.*[.!?\")\]])\s+(?P<signer>[A-Z][A-Z'\-]{2,}(?: [A-Z][A-Z'\-]+)?)\s*#*$")
 
@@ -116,7 +116,7 @@ def find_signers(lines: list[str]) -> tuple[list[str], list[str]]:
         names = _signer_words(last)
         if names is None:
             break
-        # A one-line cable "body" is not a signer; neither is a heading above text.
+        # A one-line cable "body" is not a signer.
         if len(lines) == 1:
             break
         signers = names + signers

@@ -43,7 +43,8 @@ _CITATION = re.compile(
     r"(?:(?P<year>(?:19|20)\d{2}|\d{2})(?:\s+|(?=[A-Z]{3})))?"
     r"(?P<station>[A-Z][A-Z'-]+(?:\s+[A-Z][A-Z'-]+){0,3})"
     r"\s+(?P<serial>\d{1,7})"
-    r"(?P<more>(?:\s*(?:,|AND|&)\s*\d{1,7}(?![\d/:.]\d))*)"
+    # "12 AND 13": more serials, but not "1807 AND 08 ALGIERS 0075" (a year and a new citation)
+    r"(?P<more>(?:\s*(?:,|AND|&)\s*\d{1,7}(?![\d/:.]\d)(?!\s+[A-Z][A-Z]+(?:\s+[A-Z]+)*\s+\d))*)"
     r"(?![\d/]|[:.]\d|\s*(?:PERCENT|UTC|Z\b|HOURS))"
 )
 

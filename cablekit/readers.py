@@ -79,8 +79,11 @@ def _html_tree(page: str):
 
     # No network, no entity expansion: a page is read as it is, nothing fetched.
     parser = html.HTMLParser(no_network=True, remove_comments=True, recover=True, huge_tree=False)
+    # Handed over as text (already decoded), so lxml never guesses an encoding;
+    # an XML declaration must go first, since lxml refuses it in text.
+    page = re.sub(r"^\s*<\?xml[^>]*\?>", "", page)
     try:
-        return html.document_fromstring(page.encode("utf-8", "replace"), parser=parser)
+        return html.document_fromstring(page, parser=parser)
     except (etree.ParserError, ValueError):
         return None
 

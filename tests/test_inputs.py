@@ -308,3 +308,13 @@ def test_output_file_plain_and_compressed_and_errors_file(tmp_path):
         assert "Appears in these articles" in failures[0]["reason"]
         assert "wrote 22 records" in result.stderr and "failed 1 (1 no cable)" in result.stderr
         assert not list(tmp_path.glob("*.part"))
+
+
+def test_page_metadata_keeps_non_ascii_text():
+    from cablekit.readers import page_metadata
+
+    page = (INPUTS / "06BRIDGETOWN2164.html").read_text(encoding="utf-8")
+    page = page.replace("COUNTRY CLEARANCE REQUEST", "PAKISTAN\u2019S CLEARANCE REQUEST", 1)
+    meta = page_metadata(page)
+    assert meta["subject"].startswith("PAKISTAN\u2019S CLEARANCE REQUEST")
+    assert meta["reference id"] == "06BRIDGETOWN2164"

@@ -1,0 +1,107 @@
+"""What every `cablekit` command shares: messages, output, --store, inputs, queries."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def report(message: str) -> None:
+    click.echo(f"cablekit: {message}", err=True)
+
+
+def iter_inputs(paths: tuple[str, ...]) -> Iterator[tuple[str, str | None]]:
+    """Yield (path, error) for every input file; folders are walked recursively.
+
+    Files in a folder come in sorted order so that output is stable. Hidden
+    files and folders (".git") are passed over; symlinked folders are not
+    followed, so a link loop cannot trap the walk.
+    """
+    for path in paths:
+        if path == "-":
+            yield path, None
+        elif os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield from _check_file(os.path.join(root, name))
+        else:
+            yield from _check_file(path)
+
+
+def _check_file(path: str) -> Iterator[tuple[str, str | None]]:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        yield path, "broken symbolic link" if os.path.islink(path) else "no such file or directory"
+        return
+    except OSError as exc:
+        yield path, exc.strerror or str(exc)
+        return
+    if not stat.S_ISREG(st.st_mode):
+        yield path, "not a regular file (a FIFO, device or socket); skipped"
+        return
+    yield path, None
+
+
+class PipeClosed(Exception):
+    """stdout's reader went away (`cablekit ... | head`)."""
+
+
+def emit(line: str) -> None:
+    """Write one line of output; a closed pipe ends the command quietly."""
+    try:
+        sys.stdout.write(line + "\n")
+    except BrokenPipeError:
+        raise PipeClosed from None
+
+
+def store_option(func):
+    """--store PATH, shared by every command that uses the store (also $CABLEKIT_STORE)."""
+    return click.option(
+        "--store", "store_path", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="Store folder (default: $CABLEKIT_STORE, else ~/.local/share/cablekit/store).",
+    )(func)
+
+
+def open_store(store_path: Path | None):
+    from .store import Store, default_store_path
+
+    return Store(Path(store_path) if store_path else default_store_path())
+
+
+def notify(message: str) -> None:
+    report(message)
+
+
+
+def compile_search(words: tuple[str, ...], since: str | None, until: str | None):
+    """The query words and --since/--until as one compiled query; a bad query exits 2."""
+    from .query import Compiled, QueryError, compile_query, parse_date_option
+
+    try:
+        compiled = compile_query(" ".join(words)) if words else Compiled(match=None)
+        if since:
+            compiled.since = max(filter(None, [compiled.since, parse_date_option(since, end=False)]))
+        if until:
+            compiled.until = min(filter(None, [compiled.until, parse_date_option(until, end=True)]))
+    except QueryError as exc:
+        report(f"bad query: {exc.render()}")
+        sys.exit(EXIT_USAGE)
+    return compiled
+
+
+def existing_store(store_path: Path | None):
+    store = open_store(store_path)
+    if not store.exists():
+        report(f"no store at {store.root}; run 'cablekit parse PATH' first")
+        sys.exit(EXIT_USAGE)
+    return store

@@ -1,0 +1,183 @@
+"""`cablekit parse`: files, folders and stdin into the store, stdout or a file."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from .cli_common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, emit, iter_inputs, notify, open_store, report, store_option
+from .parser import file_sha256
+from .readers import FORMATS
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON record per line on stdout; no store.")
+@click.option("--strict", is_flag=True, help="Treat a record with warnings as a failed file.")
+@click.option("--format", "input_format", type=click.Choice(("auto",) + FORMATS), default="auto",
+              show_default=True, help="Input style; 'auto' detects it from each file's content.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Parallel workers (default: the number of cores). Output order does not depend on it.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the records (JSON lines) to this file instead of the store; a .gz name compresses.")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write one JSON line per failed file or row (path, reason) to this file.")
+@store_option
+def parse(paths: tuple[str, ...], as_json: bool, strict: bool, input_format: str, jobs: int | None,
+          output: Path | None, errors_path: Path | None, store_path: Path | None) -> None:
+    """Parse cables in files, folders (recursively) or '-' (stdin).
+
+    Without --json the records go into the store (one per id, the latest
+    wins; files whose content is already indexed are skipped) and a summary
+    goes to stderr. With --json, stdout carries one record per line (JSON
+    Lines) and nothing else. Problems go to stderr, one line per file.
+    Exit status: 0 when every file parsed, 1 when some could not be read,
+    2 for usage errors.
+
+    \b
+    Examples:
+      cablekit parse cables/
+      cablekit parse --store ~/work/store cables/ more-cables/
+      cablekit parse --json seeds/
+      cablekit parse --json cables/ | jq -r 'select(.classification=="SECRET") | .id'
+      cablekit parse --json - < 08BAKU279.txt
+    """
+    from .batch import default_jobs
+
+    run = _Run(strict=strict, fmt=None if input_format == "auto" else input_format, jobs=jobs or default_jobs())
+    errors = open(errors_path, "w", encoding="utf-8") if errors_path else None  # noqa: SIM115
+    run.errors = errors
+    try:
+        if as_json or output:
+            failed = _parse_to_output(paths, run, output)
+        else:
+            failed = _parse_into_store(paths, run, open_store(store_path))
+    finally:
+        if errors:
+            errors.close()
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+@dataclass
+class _Run:
+    """One `cablekit parse`: its options and its counts; reports each failure once."""
+
+    strict: bool = False
+    fmt: str | None = None
+    jobs: int = 1
+    errors: object = None  # the --errors file: one JSON line per failure
+    counts: dict = field(default_factory=lambda: {"failed": 0, "skipped": 0})
+    reasons: Counter = field(default_factory=Counter)
+
+    def fail(self, path: str, reason: str) -> None:
+        report(f"{path}: {reason}")
+        self.counts["failed"] += 1
+        self.reasons[re.sub(r"\s*\(.*$|:.*$", "", reason)[:60]] += 1
+        if self.errors is not None:
+            self.errors.write(json.dumps({"path": path, "reason": reason}, ensure_ascii=False) + "\n")
+
+    def summary_of_failures(self) -> str:
+        if not self.reasons:
+            return ""
+        return " (" + "; ".join(f"{n} {why}" for why, n in self.reasons.most_common(3)) + ")"
+
+
+def _cables(run: _Run, inputs, advance=None, skip=None) -> Iterator[tuple[str, dict]]:
+    """(path, record) for every cable in the inputs, in input order; failures go to run.fail.
+    *skip(path)* may say that a file is already in the store."""
+    from .batch import parse_inputs
+
+    for path, record, error in parse_inputs(inputs, run.fmt, run.jobs, skip, advance):
+        if error:
+            run.fail(path, error)
+        elif record == "skipped":
+            run.counts["skipped"] += 1
+        elif run.strict and record["warnings"]:
+            run.fail(path, f"{record['id']}: {len(record['warnings'])} warning(s): {record['warnings'][0]}")
+        else:
+            yield path, record
+
+
+def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> int:
+    """Records as JSON lines on stdout, or into -o FILE (.gz compressed), in input order."""
+    if output is None:
+        for _, record in _cables(run, iter_inputs(paths)):
+            emit(json.dumps(record, ensure_ascii=False))
+        return run.counts["failed"]
+    import gzip
+
+    # Written beside the target and renamed at the end: no half-written file under its name.
+    tmp = output.with_name(output.name + ".part")
+    opener = gzip.open if output.suffix == ".gz" else open
+    written = 0
+    interrupted = False
+    with opener(tmp, "wt", encoding="utf-8") as out:
+        try:
+            for _, record in _cables(run, iter_inputs(paths)):
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                written += 1
+        except KeyboardInterrupt:
+            interrupted = True
+    os.replace(tmp, output)
+    report(f"{'interrupted: ' if interrupted else ''}wrote {written} records to {output}, "
+           f"failed {run.counts['failed']}{run.summary_of_failures()}")
+    if interrupted:
+        sys.exit(130)
+    return run.counts["failed"]
+
+
+def _parse_into_store(paths: tuple[str, ...], run: _Run, store) -> int:
+    from .index import open_index
+    from .ingest import StoreWriter
+    from .store import StoreError
+
+    try:
+        index = open_index(store, notify)
+    except (StoreError, OSError) as exc:
+        report(str(exc))
+        sys.exit(EXIT_USAGE)
+    inputs = list(iter_inputs(paths))
+    progress = None
+    if sys.stderr.isatty():
+        from .render import progress_bar
+
+        progress = progress_bar("parsing", "files")
+        task = progress.add_task("parse", total=len(inputs))
+        progress.start()
+    writer = StoreWriter(index, notify)
+    counts = run.counts
+    interrupted = False
+    try:
+        advance = (lambda: progress.advance(task)) if progress else None
+
+        def unchanged(path: str) -> bool:
+            return writer.seen(file_sha256(path))
+
+        for _, record in _cables(run, inputs, advance, skip=unchanged):
+            if record["source"]["path"]:
+                record["source"]["path"] = os.path.abspath(record["source"]["path"])
+            writer.add(record)
+        written = writer.finish()
+    except KeyboardInterrupt:
+        # Ctrl-C: keep what was parsed, say so, and stop; a re-run does the rest.
+        written = writer.finish()
+        interrupted = True
+    finally:
+        if progress:
+            progress.stop()
+        index.close()
+    replaced = f" ({written['replaced']} replaced)" if written["replaced"] else ""
+    report(f"{'interrupted: ' if interrupted else ''}parsed {written['parsed']}{replaced}, "
+           f"skipped {counts['skipped'] + written['skipped']} unchanged, "
+           f"failed {counts['failed']}{run.summary_of_failures()}; store: {store.root}")
+    if interrupted:
+        sys.exit(130)
+    return counts["failed"]

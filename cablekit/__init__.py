@@ -6,7 +6,15 @@
 '08BAKU279'
 """
 
-from .parser import SCHEMA_VERSION, parse_bytes, parse_file, parse_text
-
 __version__ = "0.1.0"
 __all__ = ["parse_text", "parse_bytes", "parse_file", "SCHEMA_VERSION", "__version__"]
+
+
+def __getattr__(name: str):
+    # The parser compiles many patterns; `cablekit show` and `search` never need
+    # it, so it is imported on first use rather than with the package.
+    if name in ("parse_text", "parse_bytes", "parse_file", "SCHEMA_VERSION"):
+        from . import parser
+
+        return getattr(parser, name)
+    raise AttributeError(f"module 'cablekit' has no attribute {name!r}")

@@ -14,8 +14,7 @@ from pathlib import Path
 import click
 
 from .cli_common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, emit, iter_inputs, notify, open_store, report, store_option
-from .parser import file_sha256
-from .readers import FORMATS
+from .vocab import FORMATS
 
 
 @click.command()
@@ -137,6 +136,7 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
 def _parse_into_store(paths: tuple[str, ...], run: _Run, store) -> int:
     from .index import open_index
     from .ingest import StoreWriter
+    from .parser import file_sha256
     from .store import StoreError
 
     try:

@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from .cleanup import strip_markup
 from .decode import decode_bytes
 
-FORMATS = ("text", "html", "fragment", "csv", "jsonl", "json", "alx")
-
 
 @dataclass
 class Document:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# The input styles readers.py knows (the values of `cablekit parse --format`).
+FORMATS = ("text", "html", "fragment", "csv", "jsonl", "json", "alx")
+
 # Precedence letters of the date-time group line and the words they stand for.
 PRECEDENCE_LETTERS = {
     "Z": "FLASH",

@@ -344,12 +344,16 @@ def refusal(head: bytes, size: int, fmt: str | None) -> str | None:
     return None
 
 
+# Control bytes that text files do not contain (tab, newlines, form feed and ESC aside).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
+
+
 def _looks_binary(head: bytes) -> bool:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False  # UTF-16 text has NUL bytes
     if b"\0" in head:
         return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return len(head) > 0 and controls / len(head) > 0.1
 
 

@@ -68,7 +68,6 @@ def detect(head: str) -> str:
 
 # --- web pages -------------------------------------------------------------------
 
-_PRE = re.compile(r"<pre[^>]*>(.*?)</pre>", re.IGNORECASE | re.DOTALL)
 _TAG_LINK = re.compile(r"<a\s[^>]*href=['\"][^'\"]*/tag/[^'\"]*['\"][^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
 
 
@@ -121,9 +120,27 @@ def page_metadata(page: str) -> dict:
     return meta
 
 
+_PRE_OPEN = re.compile(r"<pre[^>]*>", re.IGNORECASE)
+
+
+def pre_blocks(page: str) -> list[str]:
+    """The raw text of each <pre> block (found with str.find: pages are large)."""
+    blocks = []
+    pos = 0
+    while m := _PRE_OPEN.search(page, pos):
+        end = page.find("</pre>", m.end())
+        if end < 0:
+            end = page.lower().find("</pre>", m.end())
+        if end < 0:
+            break
+        blocks.append(page[m.end():end])
+        pos = end + 6
+    return blocks
+
+
 def read_html(text: str) -> Iterator[Document]:
     meta = page_metadata(text)
-    pres = _PRE.findall(text)
+    pres = pre_blocks(text)
     if not pres:
         yield Document("", "html", _html_meta(meta, []), error="web page without a <pre> block: no cable text")
         return

@@ -125,6 +125,13 @@ def _looks_like_addressee(line: str) -> bool:
         and not CLASSIFICATION_LINE.match(line)
 
 
+# An addressee line that cannot be any other header line: "RUEHFR/AMEMBASSY PARIS"
+# or a plain post name, not a keyword (FM, TO, INFO, XMT, BT, ZN..., PAGE, ACTION...).
+_PLAIN_ADDRESSEE = re.compile(
+    r"^(?:R[A-Z0-9]{3,}/|(?!(?:FM|TO|INFO|XMT|BT|ZN[RY]|DE|PAGE|ACTION|ORIGIN|DRAFTED|APPROVED|CLEARED|VZCZC|"
+    r"UNCLAS|CONFIDENTIAL|SECRET|LIMITED|XTAGS?)\b|[ZOPRY](?:\s+[ZOPRY])?\s+\d)[A-Z])")
+
+
 def read_header(lines: list[str], start: int = 0) -> tuple[dict | None, int, dict]:
     """Read header lines from *start*.
 
@@ -141,6 +148,13 @@ def read_header(lines: list[str], start: int = 0) -> tuple[dict | None, int, dic
     while i < n:
         line = lines[i]
         if not line:
+            i += 1
+            continue
+        if (block is header["to"] or block is header["info"]) and _PLAIN_ADDRESSEE.match(line) \
+                and _looks_like_addressee(line) and not _DISTRIBUTION.match(line):
+            # The common case inside a long TO/INFO list, without the keyword tests below.
+            block.append(_addressee(line))
+            seen = True
             i += 1
             continue
         partial = PARTIAL_SENTENCE.match(line)

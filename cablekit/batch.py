@@ -2,37 +2,59 @@
 
 `parse_inputs` takes (path, problem) pairs from the folder walk and yields
 `(path, record or None, error or None)` for every cable, in input order
-whatever the number of workers. Single-cable files go to the workers whole;
-multi-cable files (cables.csv, JSON lines) are split into documents here, as a
-stream, and sent to the workers in chunks, so a multi-gigabyte CSV file is
-never held in memory and still keeps every core busy.
+whatever the number of workers; `(path, "skipped", None)` for a file whose
+content the store already holds. A worker reads each file once: it hashes
+it, checks it against the store's known contents, and parses it. A file that
+turns out to hold many cables (cables.csv, JSON lines) comes back unparsed;
+this process then streams it and sends its documents to the workers in
+chunks, so a multi-gigabyte CSV file is never held in memory and still keeps
+every core busy.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
 from .parser import _document_sha, file_sha256, iter_records, parse_document
-from .readers import detect, read_path
+from .readers import read_path
 
 CHUNK = 200  # documents of a multi-cable file per task
+FILES_PER_TASK = 16
+MULTI = "multi-cable file"
+SKIPPED = "skipped"
 
-Item = tuple[str, "dict | None", "str | None"]
+# Contents already in the store (sha256 of files); set before the workers fork.
+_SEEN: frozenset = frozenset()
 
 
 def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
 
 
-def _file_task(task: tuple[str, str | None]) -> list[tuple[dict | None, str | None]]:
+def _file_task(task: tuple[str, str | None]):
+    """Parse one file in a worker: SKIPPED, MULTI, or a list of (record, error)."""
     path, fmt = task
     try:
-        return list(iter_records(path, fmt))
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError as exc:
         return [(None, exc.strerror or str(exc))]
+    if hashlib.sha256(data).hexdigest() in _SEEN:
+        return SKIPPED
+    from .decode import decode_bytes
+    from .readers import detect, refusal
+
+    if refusal(data[:8192], len(data), fmt) is None:
+        kind = fmt or detect(decode_bytes(data[:8192])[0])
+        if kind in ("csv", "jsonl"):
+            return MULTI
+    return list(iter_records(path, fmt, data=data))
 
 
 def _docs_task(task) -> list[tuple[dict | None, str | None]]:
@@ -47,85 +69,115 @@ def _docs_task(task) -> list[tuple[dict | None, str | None]]:
     return out
 
 
-def _is_multi(path: str, fmt: str | None) -> bool:
-    if fmt:
-        return fmt in ("csv", "jsonl")
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(8192)
-    except OSError:
-        return False
-    from .decode import decode_bytes
-
-    return detect(decode_bytes(head)[0]) in ("csv", "jsonl")
-
-
-def _tasks(inputs: Iterable[tuple[str, str | None]], fmt: str | None,
-           skip: Callable[[str], bool] | None, on_input: Callable[[], None] | None):
-    """("now", path, items) for results known here, ("file"|"docs", path, task) for the workers."""
-    for path, problem in inputs:
-        if on_input:
-            on_input()
-        if problem:
-            yield "now", path, [(None, problem)]
-        elif path == "-":
-            yield "now", path, list(iter_records(None, fmt, data=sys.stdin.buffer.read()))
-        elif _is_multi(path, fmt):
-            try:
-                file_sha = file_sha256(path)
-                _, docs = read_path(path, fmt)
-                chunk = []
-                for doc in docs:
-                    chunk.append(doc)
-                    if len(chunk) >= CHUNK:
-                        yield "docs", path, (path, chunk, file_sha)
-                        chunk = []
-                if chunk:
-                    yield "docs", path, (path, chunk, file_sha)
-            except OSError as exc:
-                yield "now", path, [(None, exc.strerror or str(exc))]
-        elif skip and skip(path):
-            yield "now", path, "skipped"
-        else:
-            yield "file", path, (path, fmt)
+def _doc_chunks(path: str, fmt: str | None) -> Iterator[tuple]:
+    """The documents of a multi-cable file, streamed, in tasks of CHUNK."""
+    file_sha = file_sha256(path)
+    _, docs = read_path(path, fmt)
+    chunk = []
+    for doc in docs:
+        chunk.append(doc)
+        if len(chunk) >= CHUNK:
+            yield (path, chunk, file_sha)
+            chunk = []
+    if chunk:
+        yield (path, chunk, file_sha)
 
 
 def parse_inputs(inputs: Iterable[tuple[str, str | None]], fmt: str | None = None, jobs: int = 1,
-                 skip: Callable[[str], bool] | None = None,
-                 on_input: Callable[[], None] | None = None) -> Iterator[tuple[str, object, str | None]]:
-    """Yield (path, record, None), (path, None, error) or (path, "skipped", None), in input order."""
-    tasks = _tasks(inputs, fmt, skip, on_input)
+                 seen: Iterable[str] = (), on_input: Callable[[], None] | None = None,
+                 ) -> Iterator[tuple[str, object, str | None]]:
+    """Yield (path, record, None), (path, None, error) or (path, SKIPPED, None), in input order."""
+    global _SEEN
+    _SEEN = frozenset(seen)
     if jobs <= 1:
-        for kind, path, task in tasks:
-            items = task if kind == "now" else (_file_task(task) if kind == "file" else _docs_task(task))
-            yield from _items(path, items)
+        yield from _sequential(inputs, fmt, on_input)
         return
     import multiprocessing
 
-    # fork keeps start-up cheap; the workers only parse and return records.
+    # fork: the workers inherit _SEEN and start at once; they only parse.
     ctx = multiprocessing.get_context("fork")
-    window = jobs * 4
     with ctx.Pool(jobs) as pool:
-        pending: deque = deque()
-        for kind, path, task in tasks:
-            if kind == "now":
-                pending.append((path, None, task))
-            else:
-                pending.append((path, pool.apply_async(_file_task if kind == "file" else _docs_task, (task,)), None))
-            while len(pending) > window or (pending and pending[0][1] is None):
-                yield from _settle(pending.popleft())
-        while pending:
-            yield from _settle(pending.popleft())
+        yield from _parallel(pool, inputs, fmt, jobs * 4, on_input)
 
 
-def _settle(entry) -> Iterator[tuple[str, object, str | None]]:
-    path, result, items = entry
-    yield from _items(path, result.get() if result is not None else items)
+def _sequential(inputs, fmt, on_input):
+    for path, problem in inputs:
+        if on_input:
+            on_input()
+        yield from _outcome(path, _first(path, problem, fmt), fmt, None, 0)
 
 
-def _items(path: str, items) -> Iterator[tuple[str, object, str | None]]:
-    if items == "skipped":
-        yield path, "skipped", None
+def _first(path: str, problem: str | None, fmt: str | None):
+    if problem:
+        return [(None, problem)]
+    if path == "-":
+        return list(iter_records(None, fmt, data=sys.stdin.buffer.read()))
+    return _file_task((path, fmt))
+
+
+def _files_task(tasks: list[tuple[str, str | None]]) -> list:
+    """Several files per task: one round trip to a worker costs more than a small cable."""
+    return [_file_task(task) for task in tasks]
+
+
+def _parallel(pool, inputs, fmt, window, on_input):
+    """Files go to the workers in batches; results come back in input order."""
+    pending: deque = deque()  # (paths, async result) or ([path], items known here)
+    batch: list[str] = []
+
+    def submit():
+        if batch:
+            pending.append((list(batch), pool.apply_async(_files_task, ([(p, fmt) for p in batch],))))
+            batch.clear()
+
+    for path, problem in inputs:
+        if on_input:
+            on_input()
+        if problem or path == "-":
+            submit()
+            pending.append(([path], [_first(path, problem, fmt)]))
+        else:
+            batch.append(path)
+            if len(batch) >= FILES_PER_TASK:
+                submit()
+        while len(pending) > window or (pending and not hasattr(pending[0][1], "get")):
+            yield from _settle(pool, pending.popleft(), fmt, window)
+    submit()
+    while pending:
+        yield from _settle(pool, pending.popleft(), fmt, window)
+
+
+def _settle(pool, entry, fmt, window):
+    paths, result = entry
+    outcomes = result.get() if hasattr(result, "get") else result
+    for path, items in zip(paths, outcomes, strict=True):
+        yield from _outcome(path, items, fmt, pool, window)
+
+
+def _outcome(path: str, items, fmt, pool, window) -> Iterator[tuple[str, object, str | None]]:
+    if items == SKIPPED:
+        yield path, SKIPPED, None
+        return
+    if items == MULTI:
+        yield from _multi(path, fmt, pool, window)
         return
     for record, error in items:
         yield path, record, error
+
+
+def _multi(path: str, fmt, pool, window) -> Iterator[tuple[str, object, str | None]]:
+    """A multi-cable file: stream it here, parse its chunks on the workers, in order."""
+    try:
+        if pool is None:
+            for task in _doc_chunks(path, fmt):
+                yield from _outcome(path, _docs_task(task), fmt, None, 0)
+            return
+        running: deque = deque()
+        for task in _doc_chunks(path, fmt):
+            running.append(pool.apply_async(_docs_task, (task,)))
+            while len(running) > window:
+                yield from _outcome(path, running.popleft().get(), fmt, pool, window)
+        while running:
+            yield from _outcome(path, running.popleft().get(), fmt, pool, window)
+    except OSError as exc:
+        yield path, None, exc.strerror or str(exc)

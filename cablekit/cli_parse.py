@@ -89,15 +89,15 @@ class _Run:
         return " (" + "; ".join(f"{n} {why}" for why, n in self.reasons.most_common(3)) + ")"
 
 
-def _cables(run: _Run, inputs, advance=None, skip=None) -> Iterator[tuple[str, dict]]:
+def _cables(run: _Run, inputs, advance=None, seen=()) -> Iterator[tuple[str, dict]]:
     """(path, record) for every cable in the inputs, in input order; failures go to run.fail.
-    *skip(path)* may say that a file is already in the store."""
-    from .batch import parse_inputs
+    Files whose sha256 is in *seen* (already in the store) are skipped."""
+    from .batch import SKIPPED, parse_inputs
 
-    for path, record, error in parse_inputs(inputs, run.fmt, run.jobs, skip, advance):
+    for path, record, error in parse_inputs(inputs, run.fmt, run.jobs, seen, advance):
         if error:
             run.fail(path, error)
-        elif record == "skipped":
+        elif record is SKIPPED:
             run.counts["skipped"] += 1
         elif run.strict and record["warnings"]:
             run.fail(path, f"{record['id']}: {len(record['warnings'])} warning(s): {record['warnings'][0]}")
@@ -136,7 +136,6 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
 def _parse_into_store(paths: tuple[str, ...], run: _Run, store) -> int:
     from .index import open_index
     from .ingest import StoreWriter
-    from .parser import file_sha256
     from .store import StoreError
 
     try:
@@ -158,10 +157,7 @@ def _parse_into_store(paths: tuple[str, ...], run: _Run, store) -> int:
     try:
         advance = (lambda: progress.advance(task)) if progress else None
 
-        def unchanged(path: str) -> bool:
-            return writer.seen(file_sha256(path))
-
-        for _, record in _cables(run, inputs, advance, skip=unchanged):
+        for _, record in _cables(run, inputs, advance, seen=index.seen_shas()):
             if record["source"]["path"]:
                 record["source"]["path"] = os.path.abspath(record["source"]["path"])
             writer.add(record)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from .query import CLASS_WORDS, Compiled
 from .store import Store, encode
@@ -224,6 +224,10 @@ class Index:
         return before - size
 
     # --- reading -------------------------------------------------------------
+
+    def seen_shas(self) -> Iterator[str]:
+        """Every content hash the store has indexed (for skipping unchanged files)."""
+        return (row[0] for row in self.db.execute("SELECT sha256 FROM seen"))
 
     def has_sha(self, sha256: str) -> bool:
         return self.db.execute("SELECT 1 FROM seen WHERE sha256 = ?", (sha256,)).fetchone() is not None

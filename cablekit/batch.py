@@ -19,6 +19,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
+from .jsonl import dumps
 from .parser import _document_sha, file_sha256, iter_records, parse_document
 from .readers import read_path
 
@@ -27,8 +28,10 @@ FILES_PER_TASK = 16
 MULTI = "multi-cable file"
 SKIPPED = "skipped"
 
-# Contents already in the store (sha256 of files); set before the workers fork.
+# Set before the workers fork: contents already in the store (sha256 of files),
+# and whether records carry absolute source paths (they do in the store).
 _SEEN: frozenset = frozenset()
+_ABSOLUTE = False
 
 
 def default_jobs() -> int:
@@ -44,7 +47,7 @@ def _file_task(task: tuple[str, str | None]):
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
-        return [(None, exc.strerror or str(exc))]
+        return [(None, exc.strerror or str(exc), None)]
     if hashlib.sha256(data).hexdigest() in _SEEN:
         return SKIPPED
     from .decode import decode_bytes
@@ -54,19 +57,25 @@ def _file_task(task: tuple[str, str | None]):
         kind = fmt or detect(decode_bytes(data[:8192])[0])
         if kind in ("csv", "jsonl"):
             return MULTI
-    return list(iter_records(path, fmt, data=data))
+    return _encoded(iter_records(os.path.abspath(path) if _ABSOLUTE else path, fmt, data=data))
+
+
+def _encoded(items) -> list[tuple[dict | None, str | None, str | None]]:
+    """(record, error, the record's JSON line): the worker encodes, not the main process."""
+    return [(record, error, dumps(record) if record is not None else None) for record, error in items]
 
 
 def _docs_task(task) -> list[tuple[dict | None, str | None]]:
     path, docs, file_sha = task
+    source = os.path.abspath(path) if _ABSOLUTE else path
     out = []
     for doc in docs:
         if doc.error:
             where = f" (item {doc.position})" if doc.position is not None else ""
             out.append((None, f"{doc.error}{where}"))
         else:
-            out.append((parse_document(doc, path, _document_sha(doc, file_sha)), None))
-    return out
+            out.append((parse_document(doc, source, _document_sha(doc, file_sha)), None))
+    return _encoded(out)
 
 
 def _doc_chunks(path: str, fmt: str | None) -> Iterator[tuple]:
@@ -84,11 +93,12 @@ def _doc_chunks(path: str, fmt: str | None) -> Iterator[tuple]:
 
 
 def parse_inputs(inputs: Iterable[tuple[str, str | None]], fmt: str | None = None, jobs: int = 1,
-                 seen: Iterable[str] = (), on_input: Callable[[], None] | None = None,
-                 ) -> Iterator[tuple[str, object, str | None]]:
-    """Yield (path, record, None), (path, None, error) or (path, SKIPPED, None), in input order."""
-    global _SEEN
-    _SEEN = frozenset(seen)
+                 seen: Iterable[str] = (), on_input: Callable[[], None] | None = None, absolute: bool = False,
+                 ) -> Iterator[tuple[str, object, str | None, str | None]]:
+    """Yield (path, record, None, json_line), (path, None, error, None) or (path, SKIPPED, None, None),
+    in input order. *absolute* makes the records' source paths absolute."""
+    global _SEEN, _ABSOLUTE
+    _SEEN, _ABSOLUTE = frozenset(seen), absolute
     if jobs <= 1:
         yield from _sequential(inputs, fmt, on_input)
         return
@@ -97,7 +107,7 @@ def parse_inputs(inputs: Iterable[tuple[str, str | None]], fmt: str | None = Non
     # fork: the workers inherit _SEEN and start at once; they only parse.
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(jobs) as pool:
-        yield from _parallel(pool, inputs, fmt, jobs * 4, on_input)
+        yield from _parallel(pool, inputs, fmt, jobs * 16, on_input)
 
 
 def _sequential(inputs, fmt, on_input):
@@ -109,9 +119,9 @@ def _sequential(inputs, fmt, on_input):
 
 def _first(path: str, problem: str | None, fmt: str | None):
     if problem:
-        return [(None, problem)]
+        return [(None, problem, None)]
     if path == "-":
-        return list(iter_records(None, fmt, data=sys.stdin.buffer.read()))
+        return _encoded(iter_records(None, fmt, data=sys.stdin.buffer.read()))
     return _file_task((path, fmt))
 
 
@@ -156,13 +166,13 @@ def _settle(pool, entry, fmt, window):
 
 def _outcome(path: str, items, fmt, pool, window) -> Iterator[tuple[str, object, str | None]]:
     if items == SKIPPED:
-        yield path, SKIPPED, None
+        yield path, SKIPPED, None, None
         return
     if items == MULTI:
         yield from _multi(path, fmt, pool, window)
         return
-    for record, error in items:
-        yield path, record, error
+    for record, error, line in items:
+        yield path, record, error, line
 
 
 def _multi(path: str, fmt, pool, window) -> Iterator[tuple[str, object, str | None]]:
@@ -180,4 +190,4 @@ def _multi(path: str, fmt, pool, window) -> Iterator[tuple[str, object, str | No
         while running:
             yield from _outcome(path, running.popleft().get(), fmt, pool, window)
     except OSError as exc:
-        yield path, None, exc.strerror or str(exc)
+        yield path, None, exc.strerror or str(exc), None

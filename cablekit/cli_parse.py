@@ -89,12 +89,12 @@ class _Run:
         return " (" + "; ".join(f"{n} {why}" for why, n in self.reasons.most_common(3)) + ")"
 
 
-def _cables(run: _Run, inputs, advance=None, seen=()) -> Iterator[tuple[str, dict]]:
-    """(path, record) for every cable in the inputs, in input order; failures go to run.fail.
-    Files whose sha256 is in *seen* (already in the store) are skipped."""
+def _cables(run: _Run, inputs, advance=None, seen=(), absolute=False) -> Iterator[tuple[dict, str]]:
+    """(record, its JSON line) for every cable in the inputs, in input order; failures go to
+    run.fail. Files whose sha256 is in *seen* (already in the store) are skipped."""
     from .batch import SKIPPED, parse_inputs
 
-    for path, record, error in parse_inputs(inputs, run.fmt, run.jobs, seen, advance):
+    for path, record, error, line in parse_inputs(inputs, run.fmt, run.jobs, seen, advance, absolute):
         if error:
             run.fail(path, error)
         elif record is SKIPPED:
@@ -102,14 +102,14 @@ def _cables(run: _Run, inputs, advance=None, seen=()) -> Iterator[tuple[str, dic
         elif run.strict and record["warnings"]:
             run.fail(path, f"{record['id']}: {len(record['warnings'])} warning(s): {record['warnings'][0]}")
         else:
-            yield path, record
+            yield record, line
 
 
 def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> int:
     """Records as JSON lines on stdout, or into -o FILE (.gz compressed), in input order."""
     if output is None:
-        for _, record in _cables(run, iter_inputs(paths)):
-            emit(json.dumps(record, ensure_ascii=False))
+        for _, line in _cables(run, iter_inputs(paths)):
+            emit(line)
         return run.counts["failed"]
     import gzip
 
@@ -120,8 +120,8 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
     interrupted = False
     with opener(tmp, "wt", encoding="utf-8") as out:
         try:
-            for _, record in _cables(run, iter_inputs(paths)):
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            for _, line in _cables(run, iter_inputs(paths)):
+                out.write(line + "\n")
                 written += 1
         except KeyboardInterrupt:
             interrupted = True
@@ -157,10 +157,8 @@ def _parse_into_store(paths: tuple[str, ...], run: _Run, store) -> int:
     try:
         advance = (lambda: progress.advance(task)) if progress else None
 
-        for _, record in _cables(run, inputs, advance, seen=index.seen_shas()):
-            if record["source"]["path"]:
-                record["source"]["path"] = os.path.abspath(record["source"]["path"])
-            writer.add(record)
+        for record, line in _cables(run, inputs, advance, seen=index.seen_shas(), absolute=True):
+            writer.add(record, line)
         written = writer.finish()
     except KeyboardInterrupt:
         # Ctrl-C: keep what was parsed, say so, and stop; a re-run does the rest.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ from .cli_common import (
     report,
     store_option,
 )
+from .jsonl import dumps
 
 
 def _parse_fields(fields: str | None) -> list[str] | None:
@@ -85,10 +85,11 @@ def search(query, as_json, fields, limit, count, sort, reverse, since, until, st
         if as_json:
             wanted = _parse_fields(fields)
             for row in rows:
-                record = store.read_at(row["offset"], row["length"])
                 if wanted:
-                    record = {k: record.get(k) for k in wanted}
-                emit(json.dumps(record, ensure_ascii=False))
+                    record = store.read_at(row["offset"], row["length"])
+                    emit(dumps({k: record.get(k) for k in wanted}))
+                else:
+                    emit(store.read_line_at(row["offset"], row["length"]))
         else:
             from .render import console, search_table
 
@@ -145,7 +146,7 @@ def _show_one(record: dict, as_json: bool, raw: bool, field_name: str | None) ->
     from .cleanup import strip_controls
 
     if as_json:
-        emit(json.dumps(record, ensure_ascii=False))
+        emit(dumps(record))
     elif field_name:
         if field_name not in record:
             report(f"no field '{field_name}' (fields: {', '.join(record)})")
@@ -153,9 +154,9 @@ def _show_one(record: dict, as_json: bool, raw: bool, field_name: str | None) ->
         value = record[field_name]
         if isinstance(value, list):
             for item in value:
-                emit(json.dumps(item, ensure_ascii=False) if isinstance(item, dict) else strip_controls(str(item)))
+                emit(dumps(item) if isinstance(item, dict) else strip_controls(str(item)))
         elif isinstance(value, dict):
-            emit(json.dumps(value, ensure_ascii=False))
+            emit(dumps(value))
         elif value is not None:
             emit(strip_controls(str(value)))
     elif raw:
@@ -259,7 +260,7 @@ def export(query, out_format, output, since, until, store_path) -> None:
             if writer:
                 writer.writerow(_csv_row(record))
             else:
-                write(json.dumps(record, ensure_ascii=False) + "\n")
+                write(dumps(record) + "\n")
     finally:
         if handle:
             handle.close()

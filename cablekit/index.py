@@ -159,13 +159,15 @@ class Index:
             self.db.execute("DELETE FROM meta")
         return self.index_lines(0, notify)
 
-    def write(self, records: Iterable[dict]) -> tuple[int, int]:
+    def write(self, records: Iterable[dict], lines: list[str | None] | None = None) -> tuple[int, int]:
         """Append records to the store and index them; return (written, replaced).
 
-        Call under the store lock, with the index fresh.
+        *lines* are the records' JSON lines where already encoded. Call under
+        the store lock, with the index fresh.
         """
         records = list(records)
-        spans = self.store.append([encode(r) for r in records])
+        lines = lines or [None] * len(records)
+        spans = self.store.append([encode(r, line) for r, line in zip(records, lines, strict=True)])
         replaced = 0
         with self.db:
             for record, (offset, length) in zip(records, spans, strict=True):

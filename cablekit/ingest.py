@@ -24,15 +24,16 @@ class StoreWriter:
         self.store = index.store
         self.notify = notify
         self.batch_size = batch
-        self.batch: list[dict] = []
+        self.batch: list[tuple[dict, str | None]] = []
         self.counts = {"parsed": 0, "replaced": 0, "skipped": 0}
 
     def seen(self, sha256: str) -> bool:
         """Is this content (a file's or a cable's sha256) already in the store?"""
         return self.index.has_sha(sha256)
 
-    def add(self, record: dict) -> None:
-        self.batch.append(record)
+    def add(self, record: dict, line: str | None = None) -> None:
+        """Queue a record (and its JSON line, when already encoded) for the store."""
+        self.batch.append((record, line))
         if len(self.batch) >= self.batch_size:
             self.flush()
 
@@ -41,8 +42,8 @@ class StoreWriter:
             return
         with self.store.locked():
             self.index.catch_up(self.notify)
-            fresh = [r for r in self.batch if not self.index.has_sha(r["source"]["sha256"])]
-            written, replaced = self.index.write(fresh)
+            fresh = [(r, line) for r, line in self.batch if not self.index.has_sha(r["source"]["sha256"])]
+            written, replaced = self.index.write([r for r, _ in fresh], [line for _, line in fresh])
         self.counts["skipped"] += len(self.batch) - len(fresh)
         self.counts["parsed"] += written
         self.counts["replaced"] += replaced

@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .jsonl import dumps
+
 RECORDS = "records.jsonl"
 INDEX = "index.sqlite"
 LOCK = "lock"
@@ -138,9 +140,13 @@ class Store:
         return spans
 
     def read_at(self, offset: int, length: int) -> dict:
+        return json.loads(self.read_line_at(offset, length))
+
+    def read_line_at(self, offset: int, length: int) -> str:
+        """One stored record as its JSON text (without the newline)."""
         with open(self.records_path, "rb") as handle:
             handle.seek(offset)
-            return json.loads(handle.read(length))
+            return handle.read(length).decode("utf-8").rstrip("\n")
 
     def scan(self, start: int = 0) -> Iterator[tuple[int, int, int, bytes]]:
         """Yield (line number, offset, length, bytes) of complete lines from byte *start*.
@@ -160,5 +166,6 @@ class Store:
                 offset += len(line)
 
 
-def encode(record: dict) -> bytes:
-    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+def encode(record: dict, line: str | None = None) -> bytes:
+    """A record as a store line; *line* is its JSON when a worker already made it."""
+    return ((line if line is not None else dumps(record)) + "\n").encode("utf-8")

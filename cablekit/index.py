@@ -110,28 +110,45 @@ class Index:
 
     # --- writing -------------------------------------------------------------
 
-    def _add(self, record: dict, offset: int, length: int) -> bool:
-        """Index one record at its line; return True when it replaced an older one."""
-        old = self.db.execute("SELECT rowid FROM records WHERE id = ?", (record["id"],)).fetchone()
-        if old:
-            self.db.execute("DELETE FROM fts WHERE rowid = ?", old)
-            self.db.execute("DELETE FROM records WHERE rowid = ?", old)
-        cur = self.db.execute(
-            "INSERT INTO records(id, offset, length, sha256, date, classification, origin, subject)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (record["id"], offset, length, (record.get("source") or {}).get("sha256"), record.get("date"),
-             record.get("classification"), record.get("origin"), record.get("subject")),
-        )
-        self.db.execute("INSERT INTO fts(rowid, subject, body, tags, signers, origin, cls, cid, refs)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (cur.lastrowid,) + _fts_row(record))
-        if sha := (record.get("source") or {}).get("sha256"):
-            self.db.execute("INSERT OR IGNORE INTO seen(sha256) VALUES (?)", (sha,))
-        return old is not None
+    def _add_many(self, items: list[tuple[dict, int, int]]) -> int:
+        """Index records at their lines, in order (a later one of an id wins); return how many
+        replaced an older record of their id. Done in a few statements per batch, not per record."""
+        if not items:
+            return 0
+        latest: dict[str, tuple[dict, int, int]] = {}
+        replaced = 0
+        for record, offset, length in items:
+            replaced += record["id"] in latest
+            latest[record["id"]] = (record, offset, length)
+        ids = list(latest)
+        old = []
+        for k in range(0, len(ids), 500):
+            part = ids[k:k + 500]
+            old += self.db.execute(f"SELECT rowid FROM records WHERE id IN ({','.join('?' * len(part))})",
+                                   part).fetchall()
+        replaced += len(old)
+        self.db.executemany("DELETE FROM fts WHERE rowid = ?", old)
+        self.db.executemany("DELETE FROM records WHERE rowid = ?", old)
+        first = self.db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM records").fetchone()[0]
+        rows, fts, shas = [], [], []
+        for rowid, (record, offset, length) in enumerate(latest.values(), start=first):
+            sha = (record.get("source") or {}).get("sha256")
+            rows.append((rowid, record["id"], offset, length, sha, record.get("date"),
+                         record.get("classification"), record.get("origin"), record.get("subject")))
+            fts.append((rowid,) + _fts_row(record))
+        shas = [(sha,) for record, _, _ in items if (sha := (record.get("source") or {}).get("sha256"))]
+        self.db.executemany("INSERT INTO records(rowid, id, offset, length, sha256, date, classification, origin,"
+                            " subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT INTO fts(rowid, subject, body, tags, signers, origin, cls, cid, refs)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", fts)
+        self.db.executemany("INSERT OR IGNORE INTO seen(sha256) VALUES (?)", shas)
+        return replaced
 
     def index_lines(self, start: int, notify: Notify | None = None) -> tuple[int, int]:
         """Index the store's complete lines from byte *start*; return (records, damaged lines)."""
         count = damaged = 0
         end = start
+        batch: list[tuple[dict, int, int]] = []
         with self.db:
             for number, offset, length, line in self.store.scan(start):
                 end = offset + length
@@ -145,8 +162,12 @@ class Index:
                         where = f"line {number}" if start == 0 else f"byte {offset}"
                         notify(f"records.jsonl {where} is damaged and was skipped")
                     continue
-                self._add(record, offset, length)
+                batch.append((record, offset, length))
                 count += 1
+                if len(batch) >= 1000:
+                    self._add_many(batch)
+                    batch = []
+            self._add_many(batch)
             identity, _ = self._file_identity()
             self._set_meta(version=INDEX_VERSION, file=identity, indexed_bytes=end)
         return count, damaged
@@ -168,10 +189,8 @@ class Index:
         records = list(records)
         lines = lines or [None] * len(records)
         spans = self.store.append([encode(r, line) for r, line in zip(records, lines, strict=True)])
-        replaced = 0
         with self.db:
-            for record, (offset, length) in zip(records, spans, strict=True):
-                replaced += self._add(record, offset, length)
+            replaced = self._add_many([(r, o, n) for r, (o, n) in zip(records, spans, strict=True)])
             identity, size = self._file_identity()
             self._set_meta(version=INDEX_VERSION, file=identity, indexed_bytes=size)
         return len(records), replaced

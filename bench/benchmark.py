@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import glob
 import io
+import json
 import os
 import platform
 import re
@@ -280,9 +281,9 @@ def main() -> None:
                 grep = sum(timed(["grep", "-rli", "--", w, str(corpus)]) for w in words[:1])
                 ratios.append(grep / whole[-1])
         index.close()
-        show = [timed(cablekit + ["show", "--store", str(store), f"{n:06d}"]) for _ in range(1)]
-        some_id = subprocess.run(cablekit + ["export", "--store", str(store), "--", "kosovo"], capture_output=True,
-                                 text=True).stdout.split('"id": "', 1)[1].split('"', 1)[0]
+        found = subprocess.run(cablekit + ["search", "--store", str(store), "--json", "--fields", "id", "-n", "1",
+                                           "--", "kosovo"], capture_output=True, text=True).stdout
+        some_id = json.loads(found.splitlines()[0])["id"]
         show = [timed(cablekit + ["show", "--store", str(store), some_id]) for _ in range(7)]
         results += [
             (f"search p50 / p95 in-process ({len(QUERIES)} queries)",

@@ -238,7 +238,7 @@ def read_header(lines: list[str], start: int = 0) -> tuple[dict | None, int, dic
     return header, i, info
 
 
-def julian_check(header: dict, julian: str | None, date: datetime | None) -> str | None:
+def julian_check(julian: str | None, date: datetime | None) -> str | None:
     """Compare the DE line's Julian day-time with the DTG; return a warning or None."""
     if not julian or not date:
         return None

@@ -27,10 +27,6 @@ class StoreWriter:
         self.batch: list[tuple[dict, str | None]] = []
         self.counts = {"parsed": 0, "replaced": 0, "skipped": 0}
 
-    def seen(self, sha256: str) -> bool:
-        """Is this content (a file's or a cable's sha256) already in the store?"""
-        return self.index.has_sha(sha256)
-
     def add(self, record: dict, line: str | None = None) -> None:
         """Queue a record (and its JSON line, when already encoded) for the store."""
         self.batch.append((record, line))

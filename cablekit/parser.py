@@ -212,7 +212,7 @@ def _parse_into(record: dict, text: str, path: str | None, known_date=None) -> N
             if (m := _DATELINE.match(line)) and (d := _dateline(m)):
                 date = d
                 break
-    if header and (w := julian_check(header, hinfo["julian"], date)):
+    if header and (w := julian_check(hinfo["julian"], date)):
         warnings.append(w)
 
     # Caveats and classification.

@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
 from .jsonl import dumps
-from .parser import _document_sha, file_sha256, iter_records, parse_document
+from .parser import _document_sha, iter_records, parse_document
 from .readers import read_path
 
 CHUNK = 200  # documents of a multi-cable file per task
@@ -79,8 +79,9 @@ def _docs_task(task) -> list[tuple[dict | None, str | None]]:
 
 
 def _doc_chunks(path: str, fmt: str | None) -> Iterator[tuple]:
-    """The documents of a multi-cable file, streamed, in tasks of CHUNK."""
-    file_sha = file_sha256(path)
+    """The documents of a multi-cable file, streamed, in tasks of CHUNK. Each document
+    is identified by its own content (source.position is set), not by the file's hash."""
+    file_sha = ""
     _, docs = read_path(path, fmt)
     chunk = []
     for doc in docs:

@@ -433,10 +433,12 @@ def iter_records(path: str | None, fmt: str | None = None, data: bytes | None = 
         file_sha = hashlib.sha256(data).hexdigest()
     else:
         _, docs = read_path(path, fmt)
-        file_sha = file_sha256(path)
+        file_sha = None  # only a single-cable file needs it: read the file again only then
     for doc in docs:
         if doc.error:
             where = f" (item {doc.position})" if doc.position is not None else ""
             yield None, f"{doc.error}{where}"
             continue
-        yield parse_document(doc, path, _document_sha(doc, file_sha)), None
+        if file_sha is None and doc.position is None:
+            file_sha = file_sha256(path)
+        yield parse_document(doc, path, _document_sha(doc, file_sha or "")), None

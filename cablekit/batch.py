@@ -43,20 +43,21 @@ def default_jobs() -> int:
 def _file_task(task: tuple[str, str | None]):
     """Parse one file in a worker: SKIPPED, MULTI, or a list of (record, error)."""
     path, fmt = task
+    from .decode import decode_bytes
+    from .readers import detect, refusal
+
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            head = handle.read(8192)
+            size = os.fstat(handle.fileno()).st_size
+            # A multi-cable file goes back unread: it is streamed, never loaded whole.
+            if refusal(head, size, fmt) is None and (fmt or detect(decode_bytes(head)[0])) in ("csv", "jsonl"):
+                return MULTI
+            data = head + handle.read()
     except OSError as exc:
         return [(None, exc.strerror or str(exc), None)]
     if hashlib.sha256(data).hexdigest() in _SEEN:
         return SKIPPED
-    from .decode import decode_bytes
-    from .readers import detect, refusal
-
-    if refusal(data[:8192], len(data), fmt) is None:
-        kind = fmt or detect(decode_bytes(data[:8192])[0])
-        if kind in ("csv", "jsonl"):
-            return MULTI
     return _encoded(iter_records(os.path.abspath(path) if _ABSOLUTE else path, fmt, data=data))
 
 
@@ -184,6 +185,8 @@ def _multi(path: str, fmt, pool, window) -> Iterator[tuple[str, object, str | No
                 yield from _outcome(path, _docs_task(task), fmt, None, 0)
             return
         running: deque = deque()
+        # Chunks hold 200 cables each: a few in flight keep the workers busy.
+        window = max(2, window // 8)
         for task in _doc_chunks(path, fmt):
             running.append(pool.apply_async(_docs_task, (task,)))
             while len(running) > window:

@@ -318,3 +318,12 @@ def test_page_metadata_keeps_non_ascii_text():
     meta = page_metadata(page)
     assert meta["subject"].startswith("PAKISTAN\u2019S CLEARANCE REQUEST")
     assert meta["reference id"] == "06BRIDGETOWN2164"
+
+
+def test_workers_send_multi_cable_files_back_unread():
+    from cablekit.batch import MULTI, _file_task
+
+    assert _file_task((str(INPUTS / "aa-head"), None)) == MULTI
+    assert _file_task((str(INPUTS / "cairo-excerpt"), None)) == MULTI
+    single = _file_task((str(INPUTS / "06BRIDGETOWN2164.html"), None))
+    assert [record["id"] for record, _, _ in single] == ["06BRIDGETOWN2164"]

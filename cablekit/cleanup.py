@@ -38,9 +38,11 @@ def _entity(match: re.Match) -> str:
     return char if char in "\n\t" or char.isprintable() else " "
 
 
+_MARKUP_HINT = re.compile(r"</a>|<a |<br|<pre|&#x000A;")
+
+
 def looks_like_markup(text: str) -> bool:
-    head = text[:4000]
-    return "<pre" in head or "</a>" in text or "&#x000A;" in head or "<a " in text or "<br" in text
+    return _MARKUP_HINT.search(text) is not None
 
 
 def strip_markup(text: str) -> str:
@@ -110,6 +112,9 @@ def reline(text: str) -> str:
     return _FINAL_SIGNER.sub(lambda m: "\n" + m.group(1), text)
 
 
+_LONG_LINE = re.compile(r"[^\n]{301}")
+
+
 def normalise(text: str) -> tuple[list[str], list[str], bool]:
     """Return (lines, warnings, converted) for raw cable text.
 
@@ -122,16 +127,16 @@ def normalise(text: str) -> tuple[list[str], list[str], bool]:
     if looks_like_markup(text):
         text = strip_markup(text)
         warnings.append("web page markup (pre blocks, links, entities) removed")
-    if any(len(line) > 300 and _collapsed_line(line) for line in text.split("\n")):
+    if _LONG_LINE.search(text) and any(len(line) > 300 and _collapsed_line(line) for line in text.split("\n")):
         text = "\n".join(reline(line) if _collapsed_line(line) else line for line in text.split("\n"))
         warnings.append("the text had lost its line breaks; they were put back before fields and paragraphs")
-    text, artefacts = strip_link_artefacts(text)
+    text, artefacts = strip_link_artefacts(text) if "](#" in text else (text, 0)
     if artefacts:
         warnings.append(f"{artefacts} '[1](#)' link artefacts of converted text removed")
     text = text.replace("\u00b6", "")
     text = strip_controls(text.replace("\u00a0", " "))
     lines = [line.strip() for line in text.split("\n")]
-    if sum(1 for line in lines if line.endswith("\\")) > 3:
+    if "\\" in text and sum(1 for line in lines if line.endswith("\\")) > 3:
         # Database dumps end every line with a backslash continuation.
         lines = [line[:-1].rstrip() if line.endswith("\\") else line for line in lines]
         warnings.append("backslash line continuations removed")

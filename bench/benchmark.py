@@ -90,51 +90,53 @@ def machine() -> str:
 
 # --- the scale corpus -----------------------------------------------------------------
 
-def _renumber(text: str, serial: int) -> tuple[str, bool]:
-    """Give the cable's classification line a new serial."""
+def _serial_slot(text: str) -> tuple[int, str, int] | None:
+    """Where the classification line's serial is: (line index, line, serial)."""
     lines = text.split("\n")
     for k, line in enumerate(lines[:80]):
         parsed = parse_classification_line(line.strip())
         if parsed and parsed["origin"] and parsed["serial"] is not None:
-            lines[k] = re.sub(r"\b0*" + str(parsed["serial"]) + r"\b", f"{serial:06d}", line, count=1)
-            return "\n".join(lines), True
-    return text, False
+            return k, line, parsed["serial"]
+    return None
+
+
+def _renumber(text: str, slot: tuple[int, str, int], serial: int) -> str:
+    """The cable with a new serial on its classification line."""
+    k, line, old = slot
+    lines = text.split("\n")
+    lines[k] = re.sub(r"\b0*" + str(old) + r"\b", f"{serial:06d}", line, count=1)
+    return "\n".join(lines)
 
 
 def build_corpus(target: Path, count: int) -> tuple[int, int]:
-    pages = sorted(glob.glob(str(CORPUS / "html" / "*.html")))
     samples = []
-    for path in pages:
+    for path in sorted(glob.glob(str(CORPUS / "html" / "*.html"))):
         page = Path(path).read_text(encoding="utf-8", errors="replace")
         pres = PRE.findall(page)
-        if len(pres) < 2:
-            continue
         pid = re.search(r"<a href='[^']*'>([0-9]{2}[A-Z]+[0-9]+)</a>", page)
-        if not pid:
+        if len(pres) < 2 or not pid:
             continue
-        samples.append((page, "\n\n".join(strip_markup(p) for p in pres), pid.group(1)))
-    serial = 0
-    texts = htmls = 0
+        text = "\n\n".join(strip_markup(p) for p in pres)
+        body_slot = _serial_slot(pres[1])
+        text_slot = _serial_slot(text)
+        if body_slot and text_slot:
+            samples.append((page, pres[1], body_slot, text, text_slot, pid.group(1)))
+    serial = texts = htmls = 0
     per_dir = 5000
     while serial < count:
-        for page, text, page_id in samples:
+        for page, body, body_slot, text, text_slot, page_id in samples:
             if serial >= count:
                 break
             serial += 1
             folder = target / f"d{serial // per_dir:04d}"
             folder.mkdir(exist_ok=True)
-            new_text, ok = _renumber(text, serial)
-            if not ok:
-                serial -= 1
-                continue
             if serial % 2:
-                (folder / f"c{serial:07d}.txt").write_text(new_text)
+                (folder / f"c{serial:07d}.txt").write_text(_renumber(text, text_slot, serial))
                 texts += 1
             else:
                 m = re.match(r"^(\d{2})([A-Z]+?)(\d+)$", page_id)
-                new_id = f"{m.group(1)}{m.group(2)}{serial}"
-                new_page = page.replace(page_id, new_id)
-                new_page = PRE.sub(lambda mm, n=serial: "<pre>" + _renumber(mm.group(1), n)[0] + "</pre>", new_page)
+                new_page = page.replace(body, _renumber(body, body_slot, serial), 1)
+                new_page = new_page.replace(page_id, f"{m.group(1)}{m.group(2)}{serial}")
                 (folder / f"c{serial:07d}.html").write_text(new_page)
                 htmls += 1
     return texts, htmls

@@ -43,7 +43,12 @@ _CAVEAT_NAMES = {c.replace(" ", ""): c for c in CAVEATS}
 
 def caveats_in(text: str) -> list[str]:
     """Canonical caveat names in *text* ('E F T O' -> 'EFTO')."""
-    return [_CAVEAT_NAMES[re.sub(r"\s", "", m.group(1).upper())] for m in _CAVEAT_WORD.finditer(text)]
+    found = []
+    for m in _CAVEAT_WORD.finditer(text):
+        key = re.sub(r"\s", "", m.group(1).upper())
+        # _spaced allows a doubled first letter ("SSENSITIVE"): drop it.
+        found.append(_CAVEAT_NAMES.get(key) or _CAVEAT_NAMES[key[1:]])
+    return found
 
 
 _ORIGIN_SERIAL = re.compile(

@@ -74,3 +74,14 @@ def test_never_raises_on_shuffled_real_lines(lines, junk):
     data = "\n".join(lines).encode() + junk
     record = parse_bytes(data, "fuzz.txt")
     assert not any(w.startswith("internal parser error") for w in record["warnings"])
+
+
+def test_caveat_lookup_never_fails():
+    """The first line of 09LONDON1156's page <pre>, entities as written: once a KeyError."""
+    from cablekit.preamble import caveats_in, parse_classification_line
+
+    line = "C O N F I D E N T I A L LONDON 001156 &#x000A;&#x000A;NOFORN &#x000A;SIPDIS &#x000A;"
+    parsed = parse_classification_line(line)
+    assert parsed["level"] == "CONFIDENTIAL"
+    assert parsed["caveats"] == ["NOFORN", "SIPDIS"]
+    assert caveats_in("SSENSITIVE NNOFORN E F T O") == ["SENSITIVE", "NOFORN", "EFTO"]

@@ -60,7 +60,8 @@ class Store:
     def create(self) -> None:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            self.records_path.touch(exist_ok=True)
+            if not self.records_path.exists():  # never touch an existing file: readers take the lock too
+                self.records_path.touch()
         except OSError as exc:
             raise StoreError(f"cannot create the store at {self.root}: {exc.strerror or exc}") from None
         if not self.root.is_dir():

@@ -95,8 +95,8 @@ def search(query, as_json, fields, limit, count, sort, reverse, since, until, st
 
             out = console()
             search_table(rows, out)
-            total = index.count_matches(compiled)
-            if total > len(rows):
+            # Counting every match costs as much as the search: only when the table is full.
+            if len(rows) == limit and (total := index.count_matches(compiled)) > len(rows):
                 report(f"{len(rows)} of {total} matches shown; use -n to see more")
     finally:
         index.close()

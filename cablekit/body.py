@@ -25,7 +25,6 @@ _MARKING = re.compile(
     r"^\(\s*(?P<m>(?:SBU|LOU|TS|U|C|S|FOUO)(?:\s*/{1,2}\s*[A-Z][A-Z .]*?)?)\s*\)\s*"
     r"|^(?P<d>SBU|U|C|S)\)\s+"
 )
-_LIST_ITEM = re.compile(r"^(?:--|-\s|\*|\(?[A-Za-z0-9]{1,2}[.)]\s|[A-Z][A-Za-z ]{0,40}:\s*$)")
 
 
 @functools.lru_cache(maxsize=512)
@@ -35,8 +34,14 @@ def _glued_marker(origin_written: str) -> re.Pattern:
     return re.compile(r"^(?P<pre>.*?)" + name + r"\s*0*\d{1,8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$", re.IGNORECASE)
 
 
+_SECTION_HINT = re.compile(r"OF\s+\d{3}")
+
+
 def remove_page_markers(lines: list[str], origin_written: str | None) -> tuple[list[str], int]:
     """Drop page and section markers; keep any text glued in front of one."""
+    joined = "\n".join(lines)
+    if "PAGE" not in joined and not _SECTION_HINT.search(joined):
+        return list(lines), 0  # no marker can be there: skip the line-by-line pass
     glued = _glued_marker(origin_written) if origin_written else None
     out: list[str] = []
     removed = 0
@@ -60,7 +65,8 @@ def remove_page_markers(lines: list[str], origin_written: str | None) -> tuple[l
             continue
         if k <= drop_classification_until and _CLASSIFICATION_ONLY.match(line):
             continue
-        if " OF " not in line:  # every section marker has "002 OF 003"; most lines go no further
+        # Every section marker ends "002 OF 003": most lines go no further.
+        if not line[-1].isdigit() or " OF " not in line:
             out.append(line)
             continue
         if glued and (m := glued.match(line)):
@@ -142,25 +148,19 @@ def _marking(text: str) -> tuple[str | None, str]:
     return mark, text[m.end():]
 
 
+# A line break inside a paragraph joins two lines with a space unless the next
+# line opens a list item: "--", "- ", "*", "a) ", "(1) ", "2. " or a heading "Comment:".
+_JOIN_BREAK = re.compile(
+    r"\n(?<!\n\n)(?!\n|--|-[^\S\n]|\*|\(?[A-Za-z0-9]{1,2}[.)][^\S\n]|[A-Z][A-Za-z ]{0,40}:(?:\n|\Z))")
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
 def _unwrap(lines: list[str]) -> str:
     """Join hard-wrapped lines; keep blank lines and list items as breaks."""
-    out: list[str] = []
-    blank = False
-    for line in lines:
-        if not line:
-            blank = bool(out)
-            continue
-        if not out:
-            out.append(line)
-        elif blank:
-            out.append("\n\n" + line)
-        elif (line[:1] in "-*(" or line[1:2] in ".)" or line[2:3] in ".)" or line.endswith(":")) \
-                and _LIST_ITEM.match(line):
-            out.append("\n" + line)
-        else:
-            out.append(" " + line)
-        blank = False
-    return "".join(out).strip()
+    text = "\n".join(lines).strip("\n")
+    if "\n\n\n" in text:
+        text = _BLANK_RUN.sub("\n\n", text)
+    return _JOIN_BREAK.sub(" ", text).strip()
 
 
 def split_paragraphs(lines: list[str], converted: bool,

@@ -42,7 +42,8 @@ _MARKUP_HINT = re.compile(r"</a>|<a |<br|<pre|&#x000A;")
 
 
 def looks_like_markup(text: str) -> bool:
-    return _MARKUP_HINT.search(text) is not None
+    # The substring tests are cheap and rule out most plain cables at once.
+    return ("<" in text or "&#x000A;" in text) and _MARKUP_HINT.search(text) is not None
 
 
 def strip_markup(text: str) -> str:
@@ -68,7 +69,15 @@ def strip_link_artefacts(text: str) -> tuple[str, int]:
     return LINK_ARTEFACT.sub(repl, text), count
 
 
+_ASCII_CONTROLS = bytes(range(0, 9)) + bytes(range(11, 32)) + b"\x7f"
+
+
 def strip_controls(text: str) -> str:
+    if text.isascii():
+        # bytes.translate tells in one C pass whether there is anything to remove.
+        data = text.encode("ascii")
+        if len(data.translate(None, _ASCII_CONTROLS)) == len(data):
+            return text
     return _CONTROL.sub("", text)
 
 
@@ -112,9 +121,6 @@ def reline(text: str) -> str:
     return _FINAL_SIGNER.sub(lambda m: "\n" + m.group(1), text)
 
 
-_LONG_LINE = re.compile(r"[^\n]{301}")
-
-
 def normalise(text: str) -> tuple[list[str], list[str], bool]:
     """Return (lines, warnings, converted) for raw cable text.
 
@@ -123,12 +129,14 @@ def normalise(text: str) -> tuple[list[str], list[str], bool]:
     turned into a bare leading "1".
     """
     warnings: list[str] = []
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if looks_like_markup(text):
         text = strip_markup(text)
         warnings.append("web page markup (pre blocks, links, entities) removed")
-    if _LONG_LINE.search(text) and any(len(line) > 300 and _collapsed_line(line) for line in text.split("\n")):
-        text = "\n".join(reline(line) if _collapsed_line(line) else line for line in text.split("\n"))
+    raw_lines = text.split("\n")
+    if max(map(len, raw_lines)) > 300 and any(_collapsed_line(line) for line in raw_lines):
+        text = "\n".join(reline(line) if _collapsed_line(line) else line for line in raw_lines)
         warnings.append("the text had lost its line breaks; they were put back before fields and paragraphs")
     text, artefacts = strip_link_artefacts(text) if "](#" in text else (text, 0)
     if artefacts:

@@ -277,47 +277,82 @@ class Index:
 
     def search(self, compiled: Compiled, *, sort: str = "relevance", reverse: bool = False,
                limit: int | None = None, snippets: bool = True) -> list[dict]:
-        """Run a compiled query; rows carry id, date, classification, origin, subject, offset, length."""
-        sql, params = self._select(compiled, snippets)
-        if sort == "date":
-            order = "r.date DESC" if reverse else "r.date ASC"
-            sql += f" ORDER BY {order} NULLS LAST, r.id"
-        elif compiled.match:
-            sql += " ORDER BY score DESC" if reverse else " ORDER BY score ASC"
+        """Run a compiled query; rows carry id, date, classification, origin, subject, offset,
+        length, score and snippet (None unless *snippets*)."""
+        cols = "r.id, r.date, r.classification, r.origin, r.subject, r.offset, r.length"
+        if compiled.match and sort == "relevance":
+            # Ranked inside FTS5 alone; only the rows kept are joined to their records.
+            inner, params = self._matching(compiled, f"rowid, bm25(fts, {_WEIGHTS}) AS score")
+            inner += " ORDER BY score DESC, rowid DESC" if reverse else " ORDER BY score, rowid"
+            if limit is not None:
+                inner += " LIMIT ?"
+                params.append(limit)
+            sql = f"SELECT {cols}, m.score AS score, m.rowid AS rowid FROM ({inner}) m " \
+                  "JOIN records r ON r.rowid = m.rowid ORDER BY " + \
+                  ("m.score DESC, m.rowid DESC" if reverse else "m.score, m.rowid")
         else:
-            sql += " ORDER BY r.date DESC" if not reverse else " ORDER BY r.date ASC"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
+            sql, params = self._filtered(compiled, f"{cols}, 0 AS score, r.rowid AS rowid")
+            if sort == "date" or not compiled.match:
+                newest_first = reverse if sort == "date" else not reverse
+                sql += " ORDER BY r.date DESC NULLS LAST, r.id DESC" if newest_first \
+                    else " ORDER BY r.date ASC NULLS LAST, r.id"
+            if limit is not None:
+                sql += " LIMIT ?"
+                params.append(limit)
         cursor = self.db.execute(sql, params)
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor]
+        for row in rows:
+            row["snippet"] = self._snippet(compiled.match, row["rowid"]) if snippets and compiled.match else None
+        return rows
+
+    def _snippet(self, match: str, rowid: int) -> str | None:
+        # One row at a time: an FTS5 snippet costs as much as re-reading the row,
+        # so it is made only for the rows shown, never for every match.
+        row = self.db.execute("SELECT snippet(fts, -1, char(2), char(3), '…', 14) FROM fts "
+                              "WHERE fts MATCH ? AND rowid = ?", (match, rowid)).fetchone()
+        return row[0] if row else None
 
     def count_matches(self, compiled: Compiled) -> int:
-        sql, params = self._select(compiled, False)
-        return self.db.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0]
-
-    def _select(self, compiled: Compiled, snippets: bool) -> tuple[str, list]:
-        cols = "r.id, r.date, r.classification, r.origin, r.subject, r.offset, r.length"
-        params: list = []
-        where: list[str] = []
         if compiled.match:
-            snippet = ", snippet(fts, -1, char(2), char(3), '…', 14) AS snippet" if snippets else ""
-            sql = (f"SELECT {cols}, bm25(fts, {_WEIGHTS}) AS score{snippet} "
-                   "FROM fts JOIN records r ON r.rowid = fts.rowid")
-            where.append("fts MATCH ?")
-            params.append(compiled.match)
+            sql, params = self._matching(compiled, "COUNT(*)")
         else:
-            sql = f"SELECT {cols}, 0 AS score, NULL AS snippet FROM records r"
+            sql, params = self._filtered(compiled, "COUNT(*)")
+        return self.db.execute(sql, params).fetchone()[0]
+
+    def _bounds(self, compiled: Compiled) -> tuple[list[str], list]:
+        where, params = [], []
+        if compiled.since:
+            where.append("date >= ?")
+            params.append(compiled.since)
+        if compiled.until:
+            where.append("date < ?")
+            params.append(compiled.until)
+        return where, params
+
+    def _matching(self, compiled: Compiled, what: str) -> tuple[str, list]:
+        """SELECT *what* FROM fts rows that match, with the exclusion and date bounds."""
+        sql = f"SELECT {what} FROM fts WHERE fts MATCH ?"
+        params: list = [compiled.match]
+        if compiled.exclude:
+            sql += " AND rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
+            params.append(compiled.exclude)
+        bounds, values = self._bounds(compiled)
+        if bounds:
+            sql += f" AND rowid IN (SELECT rowid FROM records WHERE {' AND '.join(bounds)})"
+            params += values
+        return sql, params
+
+    def _filtered(self, compiled: Compiled, what: str) -> tuple[str, list]:
+        """SELECT *what* FROM records r (joined to fts when the query has words)."""
+        if compiled.match:
+            sql, params = self._matching(compiled, "rowid")
+            return f"SELECT {what} FROM records r WHERE r.rowid IN ({sql})", params
+        sql = f"SELECT {what} FROM records r"
+        where, params = self._bounds(compiled)
         if compiled.exclude:
             where.append("r.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
             params.append(compiled.exclude)
-        if compiled.since:
-            where.append("r.date >= ?")
-            params.append(compiled.since)
-        if compiled.until:
-            where.append("r.date < ?")
-            params.append(compiled.until)
         if where:
             sql += " WHERE " + " AND ".join(where)
         return sql, params

@@ -1,9 +1,10 @@
 """Parsing many inputs, on several cores, in a stable order, in bounded memory.
 
 `parse_inputs` takes (path, problem) pairs from the folder walk and yields
-`(path, record or None, error or None)` for every cable, in input order
-whatever the number of workers; `(path, "skipped", None)` for a file whose
-content the store already holds. A worker reads each file once: it hashes
+`(path, Parsed or None, error or None, JSON line or None)` for every cable, in
+input order whatever the number of workers; `(path, "skipped", None, None)`
+for a file whose content the store already holds. The workers encode each
+record and build its index entry; whole records never cross to this process. A worker reads each file once: it hashes
 it, checks it against the store's known contents, and parses it. A file that
 turns out to hold many cables (cables.csv, JSON lines) comes back unparsed;
 this process then streams it and sends its documents to the workers in
@@ -18,7 +19,9 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
 
+from .index import Entry, entry
 from .jsonl import dumps
 from .parser import _document_sha, iter_records, parse_document
 from .readers import read_path
@@ -32,6 +35,13 @@ SKIPPED = "skipped"
 # and whether records carry absolute source paths (they do in the store).
 _SEEN: frozenset = frozenset()
 _ABSOLUTE = False
+
+
+class Parsed(NamedTuple):
+    """A parsed cable as the writing process needs it: its index entry and warnings."""
+
+    entry: Entry
+    warnings: list[str]
 
 
 def default_jobs() -> int:
@@ -61,9 +71,10 @@ def _file_task(task: tuple[str, str | None]):
     return _encoded(iter_records(os.path.abspath(path) if _ABSOLUTE else path, fmt, data=data))
 
 
-def _encoded(items) -> list[tuple[dict | None, str | None, str | None]]:
-    """(record, error, the record's JSON line): the worker encodes, not the main process."""
-    return [(record, error, dumps(record) if record is not None else None) for record, error in items]
+def _encoded(items) -> list[tuple[Parsed | None, str | None, str | None]]:
+    """(Parsed, error, the record's JSON line): the worker encodes, not the main process."""
+    return [(Parsed(entry(record), record["warnings"]), None, dumps(record)) if record is not None
+            else (None, error, None) for record, error in items]
 
 
 def _docs_task(task) -> list[tuple[dict | None, str | None]]:
@@ -97,7 +108,7 @@ def _doc_chunks(path: str, fmt: str | None) -> Iterator[tuple]:
 def parse_inputs(inputs: Iterable[tuple[str, str | None]], fmt: str | None = None, jobs: int = 1,
                  seen: Iterable[str] = (), on_input: Callable[[], None] | None = None, absolute: bool = False,
                  ) -> Iterator[tuple[str, object, str | None, str | None]]:
-    """Yield (path, record, None, json_line), (path, None, error, None) or (path, SKIPPED, None, None),
+    """Yield (path, Parsed, None, json_line), (path, None, error, None) or (path, SKIPPED, None, None),
     in input order. *absolute* makes the records' source paths absolute."""
     global _SEEN, _ABSOLUTE
     _SEEN, _ABSOLUTE = frozenset(seen), absolute

@@ -89,20 +89,20 @@ class _Run:
         return " (" + "; ".join(f"{n} {why}" for why, n in self.reasons.most_common(3)) + ")"
 
 
-def _cables(run: _Run, inputs, advance=None, seen=(), absolute=False) -> Iterator[tuple[dict, str]]:
-    """(record, its JSON line) for every cable in the inputs, in input order; failures go to
+def _cables(run: _Run, inputs, advance=None, seen=(), absolute=False) -> Iterator[tuple[object, str]]:
+    """(Parsed, its JSON line) for every cable in the inputs, in input order; failures go to
     run.fail. Files whose sha256 is in *seen* (already in the store) are skipped."""
     from .batch import SKIPPED, parse_inputs
 
-    for path, record, error, line in parse_inputs(inputs, run.fmt, run.jobs, seen, advance, absolute):
+    for path, parsed, error, line in parse_inputs(inputs, run.fmt, run.jobs, seen, advance, absolute):
         if error:
             run.fail(path, error)
-        elif record is SKIPPED:
+        elif parsed is SKIPPED:
             run.counts["skipped"] += 1
-        elif run.strict and record["warnings"]:
-            run.fail(path, f"{record['id']}: {len(record['warnings'])} warning(s): {record['warnings'][0]}")
+        elif run.strict and parsed.warnings:
+            run.fail(path, f"{parsed.entry.id}: {len(parsed.warnings)} warning(s): {parsed.warnings[0]}")
         else:
-            yield record, line
+            yield parsed, line
 
 
 def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> int:
@@ -157,8 +157,8 @@ def _parse_into_store(paths: tuple[str, ...], run: _Run, store) -> int:
     try:
         advance = (lambda: progress.advance(task)) if progress else None
 
-        for record, line in _cables(run, inputs, advance, seen=index.seen_shas(), absolute=True):
-            writer.add(record, line)
+        for parsed, line in _cables(run, inputs, advance, seen=index.seen_shas(), absolute=True):
+            writer.add(parsed.entry, line)
         written = writer.finish()
     except KeyboardInterrupt:
         # Ctrl-C: keep what was parsed, say so, and stop; a re-run does the rest.

@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from .query import CLASS_WORDS, Compiled
-from .store import Store, encode
+from .store import Store
 
 INDEX_VERSION = "2"
 
@@ -67,6 +68,24 @@ def _fts_row(record: dict) -> tuple:
     )
 
 
+class Entry(NamedTuple):
+    """What the index keeps of a record. Workers build it beside the JSON line, so the
+    process that writes the store never handles whole records."""
+
+    id: str
+    sha256: str | None
+    date: str | None
+    classification: str | None
+    origin: str | None
+    subject: str | None
+    fts: tuple
+
+
+def entry(record: dict) -> Entry:
+    return Entry(record["id"], (record.get("source") or {}).get("sha256"), record.get("date"),
+                 record.get("classification"), record.get("origin"), record.get("subject"), _fts_row(record))
+
+
 class Index:
     """An open index over a store. Use `open_index` to get one that is fresh."""
 
@@ -110,16 +129,16 @@ class Index:
 
     # --- writing -------------------------------------------------------------
 
-    def _add_many(self, items: list[tuple[dict, int, int]]) -> int:
-        """Index records at their lines, in order (a later one of an id wins); return how many
+    def _add_many(self, items: list[tuple[Entry, int, int]]) -> int:
+        """Index entries at their lines, in order (a later one of an id wins); return how many
         replaced an older record of their id. Done in a few statements per batch, not per record."""
         if not items:
             return 0
-        latest: dict[str, tuple[dict, int, int]] = {}
+        latest: dict[str, tuple[Entry, int, int]] = {}
         replaced = 0
-        for record, offset, length in items:
-            replaced += record["id"] in latest
-            latest[record["id"]] = (record, offset, length)
+        for item in items:
+            replaced += item[0].id in latest
+            latest[item[0].id] = item
         ids = list(latest)
         old = []
         for k in range(0, len(ids), 500):
@@ -130,25 +149,23 @@ class Index:
         self.db.executemany("DELETE FROM fts WHERE rowid = ?", old)
         self.db.executemany("DELETE FROM records WHERE rowid = ?", old)
         first = self.db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM records").fetchone()[0]
-        rows, fts, shas = [], [], []
-        for rowid, (record, offset, length) in enumerate(latest.values(), start=first):
-            sha = (record.get("source") or {}).get("sha256")
-            rows.append((rowid, record["id"], offset, length, sha, record.get("date"),
-                         record.get("classification"), record.get("origin"), record.get("subject")))
-            fts.append((rowid,) + _fts_row(record))
-        shas = [(sha,) for record, _, _ in items if (sha := (record.get("source") or {}).get("sha256"))]
+        rows, fts = [], []
+        for rowid, (e, offset, length) in enumerate(latest.values(), start=first):
+            rows.append((rowid, e.id, offset, length, e.sha256, e.date, e.classification, e.origin, e.subject))
+            fts.append((rowid, *e.fts))
         self.db.executemany("INSERT INTO records(rowid, id, offset, length, sha256, date, classification, origin,"
                             " subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         self.db.executemany("INSERT INTO fts(rowid, subject, body, tags, signers, origin, cls, cid, refs)"
                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", fts)
-        self.db.executemany("INSERT OR IGNORE INTO seen(sha256) VALUES (?)", shas)
+        self.db.executemany("INSERT OR IGNORE INTO seen(sha256) VALUES (?)",
+                            [(e.sha256,) for e, _, _ in items if e.sha256])
         return replaced
 
     def index_lines(self, start: int, notify: Notify | None = None) -> tuple[int, int]:
         """Index the store's complete lines from byte *start*; return (records, damaged lines)."""
         count = damaged = 0
         end = start
-        batch: list[tuple[dict, int, int]] = []
+        batch: list[tuple[Entry, int, int]] = []
         with self.db:
             for number, offset, length, line in self.store.scan(start):
                 end = offset + length
@@ -162,7 +179,7 @@ class Index:
                         where = f"line {number}" if start == 0 else f"byte {offset}"
                         notify(f"records.jsonl {where} is damaged and was skipped")
                     continue
-                batch.append((record, offset, length))
+                batch.append((entry(record), offset, length))
                 count += 1
                 if len(batch) >= 1000:
                     self._add_many(batch)
@@ -180,20 +197,15 @@ class Index:
             self.db.execute("DELETE FROM meta")
         return self.index_lines(0, notify)
 
-    def write(self, records: Iterable[dict], lines: list[str | None] | None = None) -> tuple[int, int]:
-        """Append records to the store and index them; return (written, replaced).
-
-        *lines* are the records' JSON lines where already encoded. Call under
-        the store lock, with the index fresh.
-        """
-        records = list(records)
-        lines = lines or [None] * len(records)
-        spans = self.store.append([encode(r, line) for r, line in zip(records, lines, strict=True)])
+    def write(self, entries: list[Entry], lines: list[str]) -> tuple[int, int]:
+        """Append records (their index entries and JSON lines) to the store and index them;
+        return (written, replaced). Call under the store lock, with the index fresh."""
+        spans = self.store.append([(line + "\n").encode("utf-8") for line in lines])
         with self.db:
-            replaced = self._add_many([(r, o, n) for r, (o, n) in zip(records, spans, strict=True)])
+            replaced = self._add_many([(e, o, n) for e, (o, n) in zip(entries, spans, strict=True)])
             identity, size = self._file_identity()
             self._set_meta(version=INDEX_VERSION, file=identity, indexed_bytes=size)
-        return len(records), replaced
+        return len(entries), replaced
 
     def catch_up(self, notify: Notify | None = None) -> None:
         """Make the index match records.jsonl again. Call under the store lock."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .index import Index
+from .index import Entry, Index
 
 BATCH = 500
 # Compact after replacements when the file is small enough to rewrite at once,
@@ -24,12 +24,12 @@ class StoreWriter:
         self.store = index.store
         self.notify = notify
         self.batch_size = batch
-        self.batch: list[tuple[dict, str | None]] = []
+        self.batch: list[tuple[Entry, str]] = []
         self.counts = {"parsed": 0, "replaced": 0, "skipped": 0}
 
-    def add(self, record: dict, line: str | None = None) -> None:
-        """Queue a record (and its JSON line, when already encoded) for the store."""
-        self.batch.append((record, line))
+    def add(self, entry: Entry, line: str) -> None:
+        """Queue a record, as its index entry and JSON line, for the store."""
+        self.batch.append((entry, line))
         if len(self.batch) >= self.batch_size:
             self.flush()
 
@@ -38,8 +38,8 @@ class StoreWriter:
             return
         with self.store.locked():
             self.index.catch_up(self.notify)
-            fresh = [(r, line) for r, line in self.batch if not self.index.has_sha(r["source"]["sha256"])]
-            written, replaced = self.index.write([r for r, _ in fresh], [line for _, line in fresh])
+            fresh = [(e, line) for e, line in self.batch if not (e.sha256 and self.index.has_sha(e.sha256))]
+            written, replaced = self.index.write([e for e, _ in fresh], [line for _, line in fresh])
         self.counts["skipped"] += len(self.batch) - len(fresh)
         self.counts["parsed"] += written
         self.counts["replaced"] += replaced

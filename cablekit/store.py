@@ -22,8 +22,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .jsonl import dumps
-
 RECORDS = "records.jsonl"
 INDEX = "index.sqlite"
 LOCK = "lock"
@@ -165,8 +163,3 @@ class Store:
                     return
                 yield number, offset, len(line), line
                 offset += len(line)
-
-
-def encode(record: dict, line: str | None = None) -> bytes:
-    """A record as a store line; *line* is its JSON when a worker already made it."""
-    return ((line if line is not None else dumps(record)) + "\n").encode("utf-8")

@@ -326,4 +326,4 @@ def test_workers_send_multi_cable_files_back_unread():
     assert _file_task((str(INPUTS / "aa-head"), None)) == MULTI
     assert _file_task((str(INPUTS / "cairo-excerpt"), None)) == MULTI
     single = _file_task((str(INPUTS / "06BRIDGETOWN2164.html"), None))
-    assert [record["id"] for record, _, _ in single] == ["06BRIDGETOWN2164"]
+    assert [parsed.entry.id for parsed, _, _ in single] == ["06BRIDGETOWN2164"]

@@ -89,28 +89,51 @@ _TABLE = re.compile(r"<table class=['\"]cable['\"].*?</table>", re.IGNORECASE | 
 _TITLE = re.compile(r"<h3>\s*Viewing cable.*?</h3>", re.IGNORECASE | re.DOTALL)
 
 
+def _span(page: str, opens: tuple[str, ...], close: str, pattern: re.Pattern) -> str | None:
+    """The first element that *pattern* finds; str.find first, for the way pages write it."""
+    for open_ in opens:
+        start = page.find(open_)
+        if start >= 0:
+            end = page.find(close, start)
+            if end >= 0:
+                return page[start:end + len(close)]
+    m = pattern.search(page)
+    return m.group(0) if m else None
+
+
+def _text(element) -> str:
+    return " ".join(element.text_content().split())
+
+
 def page_metadata(page: str) -> dict:
     """The metadata table, <h3> title and article list of a WikiLeaks cable page."""
     meta: dict = {}
     # Only the table and the title go to lxml: the rest of a page (navigation,
     # help text, the cable itself) is 95% of its bytes and none of its metadata.
-    parts = [m.group(0) for m in (_TABLE.search(page), _TITLE.search(page)) if m]
+    table = _span(page, ("<table class='cable'", '<table class="cable"'), "</table>", _TABLE)
+    title = _span(page, ("<h3>Viewing cable", "<h3>\nViewing cable"), "</h3>", _TITLE)
+    parts = [p for p in (table, title) if p]
     tree = _html_tree("<html><body>" + "".join(parts) + "</body></html>") if parts else _html_tree(page)
     if tree is None:
         return meta
-    for table in tree.xpath("//table[contains(concat(' ', @class, ' '), ' cable ')]"):
-        headers = [" ".join(th.text_content().split()).lower() for th in table.xpath(".//th")]
-        for row in table.xpath(".//tr[td]"):
-            cells = [" ".join(td.text_content().split()) for td in row.xpath("./td")]
-            if len(cells) == len(headers):
-                for name, value in zip(headers, cells, strict=True):
-                    meta.setdefault(name, value)
-            for td in row.xpath("./td"):
-                if "Appears in these articles" in td.text_content():
-                    meta["articles"] = [a.get("href") for a in td.xpath(".//a[@href]")]
+    for table in tree.iter("table"):
+        if "cable" not in (table.get("class") or "").split():
+            continue
+        headers = [_text(th).lower() for th in table.iter("th")]
+        for row in table.iter("tr"):
+            tds = [cell for cell in row if cell.tag == "td"]
+            if not tds:
+                continue
+            raw = [td.text_content() for td in tds]
+            if len(tds) == len(headers):
+                for name, value in zip(headers, raw, strict=True):
+                    meta.setdefault(name, " ".join(value.split()))
+            for td, text in zip(tds, raw, strict=True):
+                if "Appears in these articles" in text:
+                    meta["articles"] = [a.get("href") for a in td.iter("a") if a.get("href") is not None]
         break
-    for h3 in tree.xpath("//h3"):
-        title = " ".join(h3.text_content().split())
+    for h3 in tree.iter("h3"):
+        title = _text(h3)
         if title.startswith("Viewing cable"):
             meta["title"] = title
             m = re.match(r"Viewing cable ([^,]*),?\s*(.*)$", title)

@@ -135,7 +135,7 @@ def normalise(text: str) -> tuple[list[str], list[str], bool]:
         text = strip_markup(text)
         warnings.append("web page markup (pre blocks, links, entities) removed")
     raw_lines = text.split("\n")
-    if max(map(len, raw_lines)) > 300 and any(_collapsed_line(line) for line in raw_lines):
+    if max(map(len, raw_lines)) > 300 and any(len(line) > 300 and _collapsed_line(line) for line in raw_lines):
         text = "\n".join(reline(line) if _collapsed_line(line) else line for line in raw_lines)
         warnings.append("the text had lost its line breaks; they were put back before fields and paragraphs")
     text, artefacts = strip_link_artefacts(text) if "](#" in text else (text, 0)

@@ -19,6 +19,7 @@ from .query import CLASS_WORDS, Compiled
 from .store import Store
 
 INDEX_VERSION = "2"
+HASH_SIZE = 32 * 2**20
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
@@ -98,6 +99,12 @@ class Index:
             self.db = sqlite3.connect(store.index_path, timeout=60)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.executescript(_SCHEMA)
+            if self.db.execute("SELECT 1 FROM fts_config WHERE k = 'hashsize'").fetchone() is None:
+                # FTS5 writes a new segment whenever its pending terms pass this size
+                # (1 MB by default, about a hundred cables): fewer, larger segments
+                # mean less merging in a big ingest.
+                with self.db:
+                    self.db.execute("INSERT INTO fts(fts, rank) VALUES ('hashsize', ?)", (HASH_SIZE,))
         self.db.execute("PRAGMA synchronous=NORMAL")
 
     def close(self) -> None:

@@ -145,6 +145,42 @@ def test_fts_syntax_is_quoted_not_executed():
         compile_query('tag:"')
 
 
+@pytest.mark.parametrize("query", ["class:confidential", "tag:PREL date:2008", "-kosovo", "government -kosovo",
+                                   "date:2000..2010", "ministry date:2007..2009", "zzzz"])
+def test_count_agrees_with_the_rows(store, query):
+    index = open_index(Store(store))
+    try:
+        compiled = compile_query(query)
+        for sort in ("relevance", "date"):
+            rows = index.search(compiled, sort=sort, snippets=False)
+            assert index.count_matches(compiled) == len(rows)
+            assert len({row["id"] for row in rows}) == len(rows)
+    finally:
+        index.close()
+
+
+def test_ranked_rows_and_snippets(store):
+    index = open_index(Store(store))
+    try:
+        compiled = compile_query("government")
+        rows = index.search(compiled)
+        assert len(rows) >= 3
+        scores = [row["score"] for row in rows]
+        assert scores == sorted(scores)  # bm25: lower is better
+        backwards = index.search(compiled, reverse=True)
+        assert [r["id"] for r in backwards] == [r["id"] for r in reversed(rows)]
+        top = index.search(compiled, limit=2)
+        assert [r["id"] for r in top] == [r["id"] for r in rows[:2]]
+        # Each row shown gets its own snippet, with the matched word marked.
+        for row in top:
+            assert "\x02" in row["snippet"] and "government" in row["snippet"].lower()
+        dated = index.search(compiled, sort="date", limit=2)
+        assert all(row["snippet"] for row in dated)
+        assert all(row["snippet"] is None for row in index.search(compiled, snippets=False))
+    finally:
+        index.close()
+
+
 def test_human_table_and_snippet(store):
     result = run("search", "--store", str(store), "istratov")
     assert result.exit_code == 0

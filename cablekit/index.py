@@ -34,11 +34,12 @@ CREATE TABLE IF NOT EXISTS records(
     origin TEXT,
     subject TEXT
 );
-CREATE INDEX IF NOT EXISTS records_sha ON records(sha256);
+-- (records_sha, an index nothing read, cost a random insert per record.)
+DROP INDEX IF EXISTS records_sha;
 -- Every source content ever indexed, also when a later source of the same id
 -- replaced its record: so that two files holding one cable do not replace
 -- each other on every run.
-CREATE TABLE IF NOT EXISTS seen(sha256 TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS seen(sha256 TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS records_date ON records(date);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     subject, body, tags, signers, origin, cls, cid, refs,

@@ -66,9 +66,10 @@ def _file_task(task: tuple[str, str | None]):
             data = head + handle.read()
     except OSError as exc:
         return [(None, exc.strerror or str(exc), None)]
-    if hashlib.sha256(data).hexdigest() in _SEEN:
+    sha = hashlib.sha256(data).hexdigest()
+    if sha in _SEEN:
         return SKIPPED
-    return _encoded(iter_records(os.path.abspath(path) if _ABSOLUTE else path, fmt, data=data))
+    return _encoded(iter_records(os.path.abspath(path) if _ABSOLUTE else path, fmt, data=data, data_sha256=sha))
 
 
 def _encoded(items) -> list[tuple[Parsed | None, str | None, str | None]]:

@@ -420,10 +420,12 @@ def _document_sha(doc, file_sha: str) -> str:
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def iter_records(path: str | None, fmt: str | None = None, data: bytes | None = None):
+def iter_records(path: str | None, fmt: str | None = None, data: bytes | None = None,
+                 data_sha256: str | None = None):
     """Yield (record or None, error or None) for every cable in a file of any input style.
 
-    Pass *data* for input that is not a file (stdin). A file holding many
+    Pass *data* for input that is not a file (stdin), or a file already read
+    (with its *data_sha256* when known). A file holding many
     cables (cables.csv, JSON lines) is streamed and yields many records; a part
     that cannot be read yields (None, message) and the rest go on.
     """
@@ -431,7 +433,7 @@ def iter_records(path: str | None, fmt: str | None = None, data: bytes | None = 
 
     if data is not None:
         _, docs = read_bytes(data, fmt)
-        file_sha = hashlib.sha256(data).hexdigest()
+        file_sha = data_sha256 or hashlib.sha256(data).hexdigest()
     else:
         _, docs = read_path(path, fmt)
         file_sha = None  # only a single-cable file needs it: read the file again only then

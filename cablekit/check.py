@@ -12,7 +12,7 @@ import json
 import os
 from dataclasses import dataclass, field
 
-from .index import Index
+from .index import Index, index_damage, usable_index
 from .store import QUARANTINE, Store
 
 __all__ = ["QUARANTINE", "Report", "check_store"]
@@ -51,7 +51,12 @@ def _classify(line: bytes) -> tuple[dict | None, str | None]:
 
 def check_store(store: Store, repair: bool = False) -> Report:
     report = Report()
-    index = Index(store)
+    damage = index_damage(store)
+    if damage and not repair:
+        report.index_state = f"damaged ({damage})"
+        _scan(store, None, report)
+        return report
+    index = usable_index(store) if damage else Index(store)
     try:
         if repair:
             with store.locked():
@@ -65,7 +70,7 @@ def check_store(store: Store, repair: bool = False) -> Report:
     return report
 
 
-def _scan(store: Store, index: Index, report: Report) -> None:
+def _scan(store: Store, index: Index | None, report: Report) -> None:
     latest: dict[str, int] = {}
     with open(store.records_path, "rb") as handle:
         for number, line in enumerate(handle, 1):
@@ -82,6 +87,8 @@ def _scan(store: Store, index: Index, report: Report) -> None:
                 report.superseded += 1
             latest[record["id"]] = number
     report.ids = len(latest)
+    if index is None:
+        return
     report.index_state = index.state()
     indexed = {row[0] for row in index.db.execute("SELECT id FROM records")}
     report.index_count = len(indexed)

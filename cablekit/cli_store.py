@@ -290,12 +290,12 @@ def index_cmd(rebuild: bool, compact: bool, store_path: Path | None) -> None:
       cablekit index --rebuild
       cablekit index --compact
     """
-    from .index import Index, open_index
+    from .index import open_index, usable_index
 
     store = open_store(store_path)
     if rebuild:
         store.create()
-        index = Index(store)
+        index = usable_index(store, notify)
         with store.locked():
             store.cut_torn_tail()
             count, damaged = index.rebuild(notify)

@@ -9,6 +9,7 @@ file is rebuilt.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -98,14 +99,18 @@ class Index:
         self.store = store
         with store.locked():
             self.db = sqlite3.connect(store.index_path, timeout=60)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.executescript(_SCHEMA)
-            if self.db.execute("SELECT 1 FROM fts_config WHERE k = 'hashsize'").fetchone() is None:
-                # FTS5 writes a new segment whenever its pending terms pass this size
-                # (1 MB by default, about a hundred cables): fewer, larger segments
-                # mean less merging in a big ingest.
-                with self.db:
-                    self.db.execute("INSERT INTO fts(fts, rank) VALUES ('hashsize', ?)", (HASH_SIZE,))
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.executescript(_SCHEMA)
+                if self.db.execute("SELECT 1 FROM fts_config WHERE k = 'hashsize'").fetchone() is None:
+                    # FTS5 writes a new segment whenever its pending terms pass this size
+                    # (1 MB by default, about a hundred cables): fewer, larger segments
+                    # mean less merging in a big ingest.
+                    with self.db:
+                        self.db.execute("INSERT INTO fts(fts, rank) VALUES ('hashsize', ?)", (HASH_SIZE,))
+            except sqlite3.DatabaseError:
+                self.db.close()
+                raise
         self.db.execute("PRAGMA synchronous=NORMAL")
 
     def close(self) -> None:
@@ -378,12 +383,49 @@ class Index:
         return sql, params
 
 
+def index_damage(store: Store) -> str | None:
+    """Why the store's index file cannot be used as a database, or None (also when absent).
+    A read-only probe: it takes no lock, so it may run while the lock is held."""
+    if not store.index_path.exists():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{store.index_path}?mode=ro", uri=True, timeout=60)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            db.execute("SELECT count(*) FROM meta").fetchone()
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None
+
+
+def usable_index(store: Store, notify: Notify | None = None) -> Index:
+    """The store's index; a damaged index file is removed first. The index is only a
+    cache of records.jsonl: what is removed is rebuilt from it."""
+    try:
+        return Index(store)
+    except sqlite3.DatabaseError as exc:
+        if notify:
+            notify(f"the search index is damaged ({exc}); it is removed and rebuilt from records.jsonl")
+        with store.locked():
+            if index_damage(store):  # unless another process has already replaced it
+                for suffix in ("", "-wal", "-shm"):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(f"{store.index_path}{suffix}")
+        return Index(store)
+
+
 def open_index(store: Store, notify: Notify | None = None) -> Index:
     """Open the store's index, catching up or rebuilding it (under the lock) when needed."""
     if not store.exists():
         store.create()
     missing = not store.index_path.exists()
-    index = Index(store)
+    try:
+        index = Index(store)
+    except sqlite3.DatabaseError:
+        index = usable_index(store, notify)
+        missing = True
     state = index.state()
     if state == "fresh" and not missing:
         return index

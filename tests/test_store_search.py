@@ -258,6 +258,29 @@ def test_index_rebuilt_when_missing_or_stale(tmp_path):
     assert "3 records" in rebuilt.stderr
 
 
+@pytest.mark.parametrize("damage", [b"\x00garbage, not SQLite" * 300, b"SQLite format 3\x00" + b"\xff" * 4000])
+def test_damaged_index_file_is_rebuilt_from_the_store(tmp_path, damage):
+    root = tmp_path / "s"
+    run("parse", str(SEEDS), "--store", str(root))
+    (root / "index.sqlite").write_bytes(damage)
+    for extra in ("index.sqlite-wal", "index.sqlite-shm"):
+        (root / extra).unlink(missing_ok=True)
+    checked = run("check", "--store", str(root))
+    assert checked.exit_code == 1 and "index: damaged" in checked.stderr
+    assert "Traceback" not in checked.stderr
+    result = search(root, "id:08BAKU279")
+    assert ids(result) == ["08BAKU279"]
+    assert "damaged" in result.stderr and "Traceback" not in result.stderr
+    assert run("check", "--store", str(root)).exit_code == 0
+    (root / "index.sqlite").write_bytes(damage)
+    repaired = run("check", "--repair", "--store", str(root))
+    assert repaired.exit_code == 0, repaired.stderr
+    assert run("check", "--store", str(root)).exit_code == 0
+    (root / "index.sqlite").write_bytes(damage)
+    rebuilt = run("index", "--rebuild", "--store", str(root))
+    assert rebuilt.exit_code == 0 and "2 records" in rebuilt.stderr
+
+
 def test_damaged_line_is_reported_and_skipped(tmp_path):
     root = tmp_path / "s"
     run("parse", str(SEEDS), "--store", str(root))

@@ -89,6 +89,34 @@ class _Run:
         return " (" + "; ".join(f"{n} {why}" for why, n in self.reasons.most_common(3)) + ")"
 
 
+class _Progress:
+    """The progress bar of a run, on stderr when it is a terminal: files done of all,
+    files per second, time left, and cables so far (a CSV file holds thousands)."""
+
+    def __init__(self, total_files: int):
+        self.bar = None
+        self.cables = 0
+        if sys.stderr.isatty():
+            from .render import progress_bar
+
+            self.bar = progress_bar("parsing", "files", extra="{task.fields[cables]:,} cables")
+            self.task = self.bar.add_task("parse", total=total_files, cables=0)
+            self.bar.start()
+
+    def advance(self) -> None:
+        if self.bar:
+            self.bar.advance(self.task)
+
+    def cable(self) -> None:
+        self.cables += 1
+        if self.bar and self.cables % 100 == 0:
+            self.bar.update(self.task, cables=self.cables)
+
+    def stop(self) -> None:
+        if self.bar:
+            self.bar.stop()
+
+
 def _cables(run: _Run, inputs, advance=None, seen=(), absolute=False) -> Iterator[tuple[object, str]]:
     """(Parsed, its JSON line) for every cable in the inputs, in input order; failures go to
     run.fail. Files whose sha256 is in *seen* (already in the store) are skipped."""
@@ -108,8 +136,17 @@ def _cables(run: _Run, inputs, advance=None, seen=(), absolute=False) -> Iterato
 def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> int:
     """Records as JSON lines on stdout, or into -o FILE (.gz compressed), in input order."""
     if output is None:
-        for _, line in _cables(run, iter_inputs(paths)):
-            emit(line)
+        # A bar on the terminal only when the records go elsewhere (a file, a pipe).
+        inputs = list(iter_inputs(paths))
+        progress = _Progress(len(inputs)) if not sys.stdout.isatty() else None
+        try:
+            for _, line in _cables(run, inputs, progress.advance if progress else None):
+                emit(line)
+                if progress:
+                    progress.cable()
+        finally:
+            if progress:
+                progress.stop()
         return run.counts["failed"]
     import gzip
 
@@ -118,13 +155,18 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
     opener = gzip.open if output.suffix == ".gz" else open
     written = 0
     interrupted = False
+    inputs = list(iter_inputs(paths))
+    progress = _Progress(len(inputs))
     with opener(tmp, "wt", encoding="utf-8") as out:
         try:
-            for _, line in _cables(run, iter_inputs(paths)):
+            for _, line in _cables(run, inputs, progress.advance):
                 out.write(line + "\n")
                 written += 1
+                progress.cable()
         except KeyboardInterrupt:
             interrupted = True
+        finally:
+            progress.stop()
     os.replace(tmp, output)
     report(f"{'interrupted: ' if interrupted else ''}wrote {written} records to {output}, "
            f"failed {run.counts['failed']}{run.summary_of_failures()}")
@@ -144,29 +186,21 @@ def _parse_into_store(paths: tuple[str, ...], run: _Run, store) -> int:
         report(str(exc))
         sys.exit(EXIT_USAGE)
     inputs = list(iter_inputs(paths))
-    progress = None
-    if sys.stderr.isatty():
-        from .render import progress_bar
-
-        progress = progress_bar("parsing", "files")
-        task = progress.add_task("parse", total=len(inputs))
-        progress.start()
+    progress = _Progress(len(inputs))
     writer = StoreWriter(index, notify)
     counts = run.counts
     interrupted = False
     try:
-        advance = (lambda: progress.advance(task)) if progress else None
-
-        for parsed, line in _cables(run, inputs, advance, seen=index.seen_shas(), absolute=True):
+        for parsed, line in _cables(run, inputs, progress.advance, seen=index.seen_shas(), absolute=True):
             writer.add(parsed.entry, line)
+            progress.cable()
         written = writer.finish()
     except KeyboardInterrupt:
         # Ctrl-C: keep what was parsed, say so, and stop; a re-run does the rest.
         written = writer.finish()
         interrupted = True
     finally:
-        if progress:
-            progress.stop()
+        progress.stop()
         index.close()
     replaced = f" ({written['replaced']} replaced)" if written["replaced"] else ""
     report(f"{'interrupted: ' if interrupted else ''}parsed {written['parsed']}{replaced}, "

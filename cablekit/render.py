@@ -39,16 +39,20 @@ def class_style(classification: str | None) -> str:
     return _CLASS_STYLE.get(base, "")
 
 
-def progress_bar(label: str, unit: str):
-    """A progress bar on stderr: done/total, items per second, time left."""
+def progress_bar(label: str, unit: str, extra: str | None = None):
+    """A progress bar on stderr: done/total, items per second, time left, and *extra*
+    (a column template over the task's fields)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
 
     class Rate(ProgressColumn):
         def render(self, task) -> Text:
             return Text(f"{task.speed:,.0f} {unit}/s" if task.speed else "", style="dim")
 
-    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), Rate(), TimeRemainingColumn(),
-                    console=console(stderr=True), transient=True)
+    columns = [TextColumn(label), BarColumn(), MofNCompleteColumn(), Rate(), TimeRemainingColumn()]
+    if extra:
+        columns.append(TextColumn(extra, style="dim"))
+    # stdout carries records: the bar must never take it over (rich redirects it by default).
+    return Progress(*columns, console=console(stderr=True), transient=True, redirect_stdout=False)
 
 
 def _highlight(snippet: str) -> Text:

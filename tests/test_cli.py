@@ -102,3 +102,37 @@ def test_console_script_exit_codes_and_closed_pipe(tmp_path):
     err = proc.stderr.read().decode()
     assert proc.wait() == 0
     assert "Traceback" not in err
+
+
+def _run_with_terminal_stderr(args, stdout_path):
+    """Run cablekit with stderr on a pseudo-terminal (so the progress bar shows) and stdout
+    into a file; return (exit status, what the terminal received)."""
+    import pty
+
+    master, slave = pty.openpty()
+    with open(stdout_path, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "cablekit", *args], stdout=out, stderr=slave)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closes when the process ends
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    return proc.wait(timeout=60), seen.decode("utf-8", "replace")
+
+
+def test_progress_bar_on_a_terminal_never_takes_stdout(tmp_path):
+    folder = tmp_path / "cables"
+    folder.mkdir()
+    for seed in SEEDS.iterdir():
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    status, terminal = _run_with_terminal_stderr(["parse", "--json", str(folder)], tmp_path / "out.jsonl")
+    assert status == 0
+    records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in records] == ["08BAKU279", "002_206ec497b6042983"]
+    assert "parsing" in terminal and '"id"' not in terminal

@@ -8,6 +8,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,20 +118,34 @@ class _Progress:
             self.bar.stop()
 
 
-def _cables(run: _Run, inputs, advance=None, seen=(), absolute=False) -> Iterator[tuple[object, str]]:
+@contextmanager
+def _cables(run: _Run, inputs, advance=None, seen=(), absolute=False) -> Iterator[Iterator[tuple[object, str]]]:
     """(Parsed, its JSON line) for every cable in the inputs, in input order; failures go to
-    run.fail. Files whose sha256 is in *seen* (already in the store) are skipped."""
+    run.fail. Files whose sha256 is in *seen* (already in the store) are skipped.
+
+    A context manager: leaving it (also by Ctrl-C or a closed pipe) stops the workers
+    there and then. Left to the garbage collector, the pool would be torn down during
+    interpreter shutdown, where it can hang.
+    """
     from .batch import SKIPPED, parse_inputs
 
-    for path, parsed, error, line in parse_inputs(inputs, run.fmt, run.jobs, seen, advance, absolute):
-        if error:
-            run.fail(path, error)
-        elif parsed is SKIPPED:
-            run.counts["skipped"] += 1
-        elif run.strict and parsed.warnings:
-            run.fail(path, f"{parsed.entry.id}: {len(parsed.warnings)} warning(s): {parsed.warnings[0]}")
-        else:
-            yield parsed, line
+    results = parse_inputs(inputs, run.fmt, run.jobs, seen, advance, absolute)
+
+    def cables():
+        for path, parsed, error, line in results:
+            if error:
+                run.fail(path, error)
+            elif parsed is SKIPPED:
+                run.counts["skipped"] += 1
+            elif run.strict and parsed.warnings:
+                run.fail(path, f"{parsed.entry.id}: {len(parsed.warnings)} warning(s): {parsed.warnings[0]}")
+            else:
+                yield parsed, line
+
+    try:
+        yield cables()
+    finally:
+        results.close()
 
 
 def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> int:
@@ -140,10 +155,11 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
         inputs = list(iter_inputs(paths))
         progress = _Progress(len(inputs)) if not sys.stdout.isatty() else None
         try:
-            for _, line in _cables(run, inputs, progress.advance if progress else None):
-                emit(line)
-                if progress:
-                    progress.cable()
+            with _cables(run, inputs, progress.advance if progress else None) as cables:
+                for _, line in cables:
+                    emit(line)
+                    if progress:
+                        progress.cable()
         finally:
             if progress:
                 progress.stop()
@@ -159,10 +175,11 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
     progress = _Progress(len(inputs))
     with opener(tmp, "wt", encoding="utf-8") as out:
         try:
-            for _, line in _cables(run, inputs, progress.advance):
-                out.write(line + "\n")
-                written += 1
-                progress.cable()
+            with _cables(run, inputs, progress.advance) as cables:
+                for _, line in cables:
+                    out.write(line + "\n")
+                    written += 1
+                    progress.cable()
         except KeyboardInterrupt:
             interrupted = True
         finally:
@@ -191,9 +208,10 @@ def _parse_into_store(paths: tuple[str, ...], run: _Run, store) -> int:
     counts = run.counts
     interrupted = False
     try:
-        for parsed, line in _cables(run, inputs, progress.advance, seen=index.seen_shas(), absolute=True):
-            writer.add(parsed.entry, line)
-            progress.cable()
+        with _cables(run, inputs, progress.advance, seen=index.seen_shas(), absolute=True) as cables:
+            for parsed, line in cables:
+                writer.add(parsed.entry, line)
+                progress.cable()
         written = writer.finish()
     except KeyboardInterrupt:
         # Ctrl-C: keep what was parsed, say so, and stop; a re-run does the rest.

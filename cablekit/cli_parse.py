@@ -94,10 +94,10 @@ class _Progress:
     """The progress bar of a run, on stderr when it is a terminal: files done of all,
     files per second, time left, and cables so far (a CSV file holds thousands)."""
 
-    def __init__(self, total_files: int):
+    def __init__(self, total_files: int, show: bool = True):
         self.bar = None
         self.cables = 0
-        if sys.stderr.isatty():
+        if show and sys.stderr.isatty():
             from .render import progress_bar
 
             self.bar = progress_bar("parsing", "files", extra="{task.fields[cables]:,} cables")
@@ -153,16 +153,14 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
     if output is None:
         # A bar on the terminal only when the records go elsewhere (a file, a pipe).
         inputs = list(iter_inputs(paths))
-        progress = _Progress(len(inputs)) if not sys.stdout.isatty() else None
+        progress = _Progress(len(inputs), show=not sys.stdout.isatty())
         try:
-            with _cables(run, inputs, progress.advance if progress else None) as cables:
+            with _cables(run, inputs, progress.advance) as cables:
                 for _, line in cables:
                     emit(line)
-                    if progress:
-                        progress.cable()
+                    progress.cable()
         finally:
-            if progress:
-                progress.stop()
+            progress.stop()
         return run.counts["failed"]
     import gzip
 

@@ -20,7 +20,13 @@ from .query import CLASS_WORDS, Compiled
 from .store import Store
 
 INDEX_VERSION = "2"
-HASH_SIZE = 32 * 2**20
+# FTS5 settings, kept in the index itself:
+# - hashsize: FTS5 writes a new segment whenever its pending terms pass this size
+#   (1 MB by default, about a hundred cables); fewer, larger segments mean less merging.
+# - automerge: merge segments 8 at a time instead of 4. Each cable's terms are then
+#   rewritten on fewer levels: a fifth less index work at 90,000 cables, and the
+#   queries measured no slower.
+FTS_SETTINGS = {"hashsize": 32 * 2**20, "automerge": 8}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
@@ -102,12 +108,11 @@ class Index:
             try:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.executescript(_SCHEMA)
-                if self.db.execute("SELECT 1 FROM fts_config WHERE k = 'hashsize'").fetchone() is None:
-                    # FTS5 writes a new segment whenever its pending terms pass this size
-                    # (1 MB by default, about a hundred cables): fewer, larger segments
-                    # mean less merging in a big ingest.
-                    with self.db:
-                        self.db.execute("INSERT INTO fts(fts, rank) VALUES ('hashsize', ?)", (HASH_SIZE,))
+                configured = {k for (k,) in self.db.execute("SELECT k FROM fts_config")}
+                with self.db:
+                    for key, value in FTS_SETTINGS.items():
+                        if key not in configured:
+                            self.db.execute("INSERT INTO fts(fts, rank) VALUES (?, ?)", (key, value))
             except sqlite3.DatabaseError:
                 self.db.close()
                 raise

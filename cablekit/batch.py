@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -116,12 +117,68 @@ def parse_inputs(inputs: Iterable[tuple[str, str | None]], fmt: str | None = Non
     if jobs <= 1:
         yield from _sequential(inputs, fmt, on_input)
         return
-    import multiprocessing
+    workers = _Workers(jobs)
+    try:
+        yield from _parallel(workers, inputs, fmt, jobs * 16, on_input)
+    finally:
+        workers.close()
 
-    # fork: the workers inherit _SEEN and start at once; they only parse.
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs) as pool:
-        yield from _parallel(pool, inputs, fmt, jobs * 16, on_input)
+
+def _quiet_worker() -> None:
+    # Ctrl-C reaches the whole process group: only the main process acts on it, and
+    # then stops the workers in order.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class WorkerDied(Exception):
+    """A parsing process died (a crash in a C library, the OOM killer) with tasks in hand."""
+
+
+class _Workers:
+    """The parsing processes, stopped in order, and replaced if one of them dies.
+
+    concurrent.futures rather than multiprocessing.Pool: Pool.terminate() kills its
+    workers with SIGTERM, and one killed while it held the result queue's lock left
+    terminate() waiting on that lock for ever (a hang seen on a closed pipe). Here
+    `close` cancels the tasks not yet started and waits for the few that run, and a
+    dead worker fails its tasks instead of leaving them pending for ever.
+    """
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.pool = self._new()
+
+    def _new(self):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork: the workers inherit _SEEN; they only parse.
+        return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_quiet_worker)
+
+    def submit(self, fn, arg) -> _Task:
+        return _Task(self.pool, self.pool.submit(fn, arg), arg)
+
+    def result(self, task: _Task):
+        """The task's result, or WorkerDied; tasks submitted later go to a new pool."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return task.future.result()
+        except BrokenProcessPool as exc:
+            if task.pool is self.pool:
+                self.pool = self._new()
+                task.pool.shutdown(wait=False, cancel_futures=True)
+            raise WorkerDied(f"the parsing process died ({exc})") from None
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Task(NamedTuple):
+    pool: object
+    future: object
+    arg: object
 
 
 def _sequential(inputs, fmt, on_input):
@@ -144,14 +201,14 @@ def _files_task(tasks: list[tuple[str, str | None]]) -> list:
     return [_file_task(task) for task in tasks]
 
 
-def _parallel(pool, inputs, fmt, window, on_input):
+def _parallel(workers: _Workers, inputs, fmt, window, on_input):
     """Files go to the workers in batches; results come back in input order."""
-    pending: deque = deque()  # (paths, async result) or ([path], items known here)
+    pending: deque = deque()  # (paths, _Task) or ([path], items known here)
     batch: list[str] = []
 
     def submit():
         if batch:
-            pending.append((list(batch), pool.apply_async(_files_task, ([(p, fmt) for p in batch],))))
+            pending.append((list(batch), workers.submit(_files_task, [(p, fmt) for p in batch])))
             batch.clear()
 
     for path, problem in inputs:
@@ -164,46 +221,72 @@ def _parallel(pool, inputs, fmt, window, on_input):
             batch.append(path)
             if len(batch) >= FILES_PER_TASK:
                 submit()
-        while len(pending) > window or (pending and not hasattr(pending[0][1], "get")):
-            yield from _settle(pool, pending.popleft(), fmt, window)
+        while len(pending) > window or (pending and not isinstance(pending[0][1], _Task)):
+            yield from _settle(workers, pending.popleft(), fmt, window)
     submit()
     while pending:
-        yield from _settle(pool, pending.popleft(), fmt, window)
+        yield from _settle(workers, pending.popleft(), fmt, window)
 
 
-def _settle(pool, entry, fmt, window):
+def _settle(workers, entry, fmt, window):
     paths, result = entry
-    outcomes = result.get() if hasattr(result, "get") else result
-    for path, items in zip(paths, outcomes, strict=True):
-        yield from _outcome(path, items, fmt, pool, window)
+    if isinstance(result, _Task):
+        try:
+            result = workers.result(result)
+        except WorkerDied:
+            # The task was lost with its process, maybe through no fault of its own
+            # (the other tasks in flight go with it): each file is tried again alone.
+            result = [_retried(workers, _files_task, [(path, fmt)], 2)[0] for path in paths]
+    for path, items in zip(paths, result, strict=True):
+        yield from _outcome(path, items, fmt, workers, window)
 
 
-def _outcome(path: str, items, fmt, pool, window) -> Iterator[tuple[str, object, str | None]]:
+def _retried(workers, fn, arg, tries: int):
+    """fn(arg) on the workers, waited for; after *tries* lost processes, an error item."""
+    for _ in range(tries):
+        try:
+            return workers.result(workers.submit(fn, arg))
+        except WorkerDied as exc:
+            died = exc
+    what = "file" if fn is _files_task else f"chunk of {len(arg[1])} cables"
+    error = [(None, f"{died}; the {what} was not parsed", None)]
+    return [error] if fn is _files_task else error
+
+
+def _outcome(path: str, items, fmt, workers, window) -> Iterator[tuple[str, object, str | None]]:
     if items == SKIPPED:
         yield path, SKIPPED, None, None
         return
     if items == MULTI:
-        yield from _multi(path, fmt, pool, window)
+        yield from _multi(path, fmt, workers, window)
         return
     for record, error, line in items:
         yield path, record, error, line
 
 
-def _multi(path: str, fmt, pool, window) -> Iterator[tuple[str, object, str | None]]:
+def _multi(path: str, fmt, workers, window) -> Iterator[tuple[str, object, str | None]]:
     """A multi-cable file: stream it here, parse its chunks on the workers, in order."""
     try:
-        if pool is None:
+        if workers is None:
             for task in _doc_chunks(path, fmt):
                 yield from _outcome(path, _docs_task(task), fmt, None, 0)
             return
         running: deque = deque()
         # Chunks hold 200 cables each: a few in flight keep the workers busy.
         window = max(2, window // 8)
+
+        def settle():
+            task = running.popleft()
+            try:
+                return workers.result(task)
+            except WorkerDied:
+                return _retried(workers, _docs_task, task.arg, 2)
+
         for task in _doc_chunks(path, fmt):
-            running.append(pool.apply_async(_docs_task, (task,)))
+            running.append(workers.submit(_docs_task, task))
             while len(running) > window:
-                yield from _outcome(path, running.popleft().get(), fmt, pool, window)
+                yield from _outcome(path, settle(), fmt, workers, window)
         while running:
-            yield from _outcome(path, running.popleft().get(), fmt, pool, window)
+            yield from _outcome(path, settle(), fmt, workers, window)
     except OSError as exc:
         yield path, None, exc.strerror or str(exc), None

@@ -225,3 +225,34 @@ def test_injection_attempts_are_plain_words(tmp_path, query):
     assert result.exit_code in (1, 2)
     assert "Traceback" not in result.output + result.stderr
     assert run("search", "--store", str(root), "--count", "class:confidential").stdout.strip() == "1"
+
+
+def _dies_on_die_txt(task):
+    """Stands in for the worker's file task: the process dies hard on 'die.txt'."""
+    from cablekit import batch
+
+    if os.path.basename(task[0]) == "die.txt":
+        os._exit(9)
+    return batch._real_file_task(task)
+
+
+def test_a_dead_worker_fails_its_files_and_the_batch_goes_on(tmp_path, monkeypatch):
+    """A worker killed mid-task (a crash in C code, the OOM killer) must neither hang the
+    batch nor lose other files: the tasks lost with it are tried again file by file, and
+    only the file that kills its worker every time is reported failed."""
+    from cablekit import batch
+
+    names = [f"{i:03d}.txt" for i in range(40)] + ["die.txt"] + [f"{i:03d}.txt" for i in range(40, 80)]
+    for name in names:
+        (tmp_path / name).write_bytes(SEED1.read_bytes())
+    monkeypatch.setattr(batch, "_real_file_task", batch._file_task, raising=False)
+    monkeypatch.setattr(batch, "_file_task", _dies_on_die_txt)
+    inputs = [(str(tmp_path / n), None) for n in names]
+    results = list(batch.parse_inputs(inputs, jobs=2))
+    failed = {os.path.basename(path) for path, _, error, _ in results if error}
+    parsed = [path for path, record, error, _ in results if record is not None and not error]
+    assert failed == {"die.txt"}
+    error = next(error for _, _, error, _ in results if error)
+    assert "parsing process died" in error and "not parsed" in error
+    assert len(parsed) == len(names) - 1
+    assert [os.path.basename(p) for p, *_ in results] == names  # input order kept

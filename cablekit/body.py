@@ -143,8 +143,10 @@ def _marking(text: str) -> tuple[str | None, str]:
     m = _MARKING.match(text)
     if not m:
         return None, text
-    mark = m.group("m") or m.group("d")
-    mark = _SLASH_SPACES.sub(r"\1", mark.upper()).strip()
+    mark = (m.group("m") or m.group("d")).upper()
+    if "/" in mark:
+        mark = _SLASH_SPACES.sub(r"\1", mark)
+    mark = mark.strip()
     return mark, text[m.end():]
 
 
@@ -175,9 +177,9 @@ def split_paragraphs(lines: list[str], converted: bool,
     warnings: list[str] = []
     starts: list[tuple[int, int]] = []  # (line index, number)
     expected = None
-    candidates = [(k, int(m.group(1))) for k, line in enumerate(lines)
+    candidates = [(k, int(m.group(1)), m.end()) for k, line in enumerate(lines)
                   if line[:1].isdigit() and (m := PARAGRAPH_START.match(line))]
-    for pos, (k, num) in enumerate(candidates):
+    for pos, (k, num, _) in enumerate(candidates):
         following = candidates[pos + 1][1] if pos + 1 < len(candidates) else None
         if expected is None:
             # Numbering starts at 1 (or 2, 3 after a lost first paragraph) unless
@@ -202,6 +204,7 @@ def split_paragraphs(lines: list[str], converted: bool,
             starts.append((k, num))
             expected = num + 1
     paragraphs: list[dict] = []
+    number_end = {k: end for k, _, end in candidates}
     first = starts[0][0] if starts else len(lines)
     lead = _unwrap(lines[:first])
     if lead:
@@ -209,7 +212,7 @@ def split_paragraphs(lines: list[str], converted: bool,
         paragraphs.append({"number": None, "marking": mark, "text": text.strip()})
     for idx, (k, num) in enumerate(starts):
         end = starts[idx + 1][0] if idx + 1 < len(starts) else len(lines)
-        first_line = PARAGRAPH_START.sub("", lines[k], count=1).strip()
+        first_line = lines[k][number_end[k]:].strip()
         chunk = [first_line] + lines[k + 1:end]
         if not first_line and len(chunk) > 1:
             chunk = chunk[1:]

@@ -369,7 +369,10 @@ class Index:
             params.append(compiled.exclude)
         bounds, values = self._bounds(compiled)
         if bounds:
-            sql += f" AND rowid IN (SELECT rowid FROM records WHERE {' AND '.join(bounds)})"
+            # "+rowid": without it SQLite hands FTS5 each dated rowid as an equality
+            # lookup, one index probe per cable of the period: minutes for "date:2009
+            # election" at 250,000 cables, against 0.15 s for one match and a filter.
+            sql += f" AND +rowid IN (SELECT rowid FROM records WHERE {' AND '.join(bounds)})"
             params += values
         return sql, params
 

@@ -18,6 +18,8 @@ import hashlib
 import os
 import signal
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
@@ -124,10 +126,20 @@ def parse_inputs(inputs: Iterable[tuple[str, str | None]], fmt: str | None = Non
         workers.close()
 
 
-def _quiet_worker() -> None:
+def _worker_start() -> None:
     # Ctrl-C reaches the whole process group: only the main process acts on it, and
     # then stops the workers in order.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A main process that is killed (SIGKILL, the OOM killer) cannot stop its workers,
+    # and they would wait for tasks for ever: each worker leaves once its parent is gone.
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
 class WorkerDied(Exception):
@@ -154,7 +166,7 @@ class _Workers:
 
         # fork: the workers inherit _SEEN; they only parse.
         return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_quiet_worker)
+                                   initializer=_worker_start)
 
     def submit(self, fn, arg) -> _Task:
         return _Task(self.pool, self.pool.submit(fn, arg), arg)

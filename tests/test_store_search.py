@@ -339,17 +339,41 @@ def _make_cables(folder, start, count):
         (folder / f"c{n}.txt").write_text(text.replace("BAKU 000279", f"BAKU {n:06d}"))
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as handle:
+            found += [int(c) for c in handle.read().split()]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_writer_killed_mid_run_then_rerun(tmp_path):
     root, folder = tmp_path / "s", tmp_path / "c"
     _make_cables(folder, 1000, 1500)
-    cmd = [sys.executable, "-m", "cablekit", "parse", str(folder), "--store", str(root)]
+    cmd = [sys.executable, "-m", "cablekit", "parse", str(folder), "--store", str(root), "-j", "2"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     path = root / "records.jsonl"
     while time.time() < deadline and not (path.exists() and path.stat().st_size > 0):
         time.sleep(0.01)
+    workers = _children(proc.pid)
+    assert workers  # the parsing processes
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    # The workers notice that their parent is gone and leave, instead of waiting for
+    # tasks for ever.
+    deadline = time.time() + 10
+    while time.time() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
     # Whatever was written reads cleanly (skipping at most a torn last line).
     raw = path.read_bytes()
     complete = raw[: raw.rfind(b"\n") + 1]

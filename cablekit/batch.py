@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from typing import NamedTuple
 
 from .index import Entry, entry
@@ -36,7 +36,7 @@ SKIPPED = "skipped"
 
 # Set before the workers fork: contents already in the store (sha256 of files),
 # and whether records carry absolute source paths (they do in the store).
-_SEEN: frozenset = frozenset()
+_SEEN: Container[str] = frozenset()
 _ABSOLUTE = False
 
 
@@ -110,12 +110,12 @@ def _doc_chunks(path: str, fmt: str | None) -> Iterator[tuple]:
 
 
 def parse_inputs(inputs: Iterable[tuple[str, str | None]], fmt: str | None = None, jobs: int = 1,
-                 seen: Iterable[str] = (), on_input: Callable[[], None] | None = None, absolute: bool = False,
+                 seen: Container[str] = frozenset(), on_input: Callable[[], None] | None = None, absolute: bool = False,
                  ) -> Iterator[tuple[str, object, str | None, str | None]]:
     """Yield (path, Parsed, None, json_line), (path, None, error, None) or (path, SKIPPED, None, None),
     in input order. *absolute* makes the records' source paths absolute."""
     global _SEEN, _ABSOLUTE
-    _SEEN, _ABSOLUTE = frozenset(seen), absolute
+    _SEEN, _ABSOLUTE = seen, absolute
     if jobs <= 1:
         yield from _sequential(inputs, fmt, on_input)
         return

@@ -206,7 +206,7 @@ def _parse_into_store(paths: tuple[str, ...], run: _Run, store) -> int:
     counts = run.counts
     interrupted = False
     try:
-        with _cables(run, inputs, progress.advance, seen=index.seen_shas(), absolute=True) as cables:
+        with _cables(run, inputs, progress.advance, seen=index.seen_lookup(), absolute=True) as cables:
             for parsed, line in cables:
                 writer.add(parsed.entry, line)
                 progress.cable()

@@ -13,7 +13,8 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+import urllib.parse
+from collections.abc import Callable
 from typing import NamedTuple
 
 from .query import CLASS_WORDS, Compiled
@@ -93,6 +94,27 @@ class Entry(NamedTuple):
 def entry(record: dict) -> Entry:
     return Entry(record["id"], (record.get("source") or {}).get("sha256"), record.get("date"),
                  record.get("classification"), record.get("origin"), record.get("subject"), _fts_row(record))
+
+
+class SeenLookup:
+    """Answers `sha256 in lookup` from the index's `seen` table, in any process.
+
+    Each parsing worker asks the index itself, one indexed read per file, instead of
+    holding every known hash: for 2.3 million records that set would take some 350 MB
+    in each process, on every re-run of a folder. A process opens its own read-only
+    connection, never one inherited through fork.
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def __contains__(self, sha256: object) -> bool:
+        if self._pid != os.getpid():
+            uri = "file:" + urllib.parse.quote(self.path) + "?mode=ro"
+            self._db, self._pid = sqlite3.connect(uri, uri=True, timeout=60), os.getpid()
+        return self._db.execute("SELECT 1 FROM seen WHERE sha256 = ?", (sha256,)).fetchone() is not None
 
 
 class Index:
@@ -276,9 +298,9 @@ class Index:
 
     # --- reading -------------------------------------------------------------
 
-    def seen_shas(self) -> Iterator[str]:
-        """Every content hash the store has indexed (for skipping unchanged files)."""
-        return (row[0] for row in self.db.execute("SELECT sha256 FROM seen"))
+    def seen_lookup(self) -> SeenLookup:
+        """`sha256 in lookup`: is this content in the store? Usable from worker processes."""
+        return SeenLookup(str(self.store.index_path))
 
     def has_sha(self, sha256: str) -> bool:
         return self.db.execute("SELECT 1 FROM seen WHERE sha256 = ?", (sha256,)).fetchone() is not None

@@ -236,14 +236,19 @@ def _lines(root):
     return [json.loads(line) for line in (root / "records.jsonl").read_text().splitlines()]
 
 
-def test_parse_twice_skips_unchanged_and_keeps_one_record(tmp_path):
-    root = tmp_path / "s"
-    first = run("parse", str(SEEDS), "--store", str(root))
-    assert "parsed 2, skipped 0" in first.stderr
-    second = run("parse", str(SEEDS), "--store", str(root))
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_parse_twice_skips_unchanged_and_keeps_one_record(tmp_path, jobs):
+    # With -j 2 the workers look the hashes up in the index themselves.
+    root, folder = tmp_path / "s", tmp_path / "c"
+    _make_cables(folder, 1000, 40)
+    first = run("parse", str(SEEDS), str(folder), "--store", str(root), "-j", jobs)
+    assert "parsed 42, skipped 0" in first.stderr
+    (folder / "c1007.txt").write_bytes((folder / "c1007.txt").read_bytes() + b"\n")
+    second = run("parse", str(SEEDS), str(folder), "--store", str(root), "-j", jobs)
     assert second.exit_code == 0
-    assert "parsed 0, skipped 2 unchanged" in second.stderr
-    assert sorted(r["id"] for r in _lines(root)) == ["002_206ec497b6042983", "08BAKU279"]
+    assert "parsed 1 (1 replaced), skipped 41 unchanged" in second.stderr
+    ids = [r["id"] for r in _lines(root)]
+    assert len(ids) == len(set(ids)) == 42
 
 
 def test_changed_cable_replaces_its_record(tmp_path):

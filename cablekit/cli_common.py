@@ -28,13 +28,24 @@ def iter_inputs(paths: tuple[str, ...]) -> Iterator[tuple[str, str | None]]:
         if path == "-":
             yield path, None
         elif os.path.isdir(path):
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        yield from _check_file(os.path.join(root, name))
+            for file in _folder_files(path):
+                yield from _check_file(file)
         else:
             yield from _check_file(path)
+
+
+def count_inputs(paths: tuple[str, ...]) -> int:
+    """How many inputs `iter_inputs` yields, for a progress bar's total: a second walk
+    costs about a second per 250,000 files, a list of them some 40 MB in every process."""
+    return sum(sum(1 for _ in _folder_files(p)) if p != "-" and os.path.isdir(p) else 1 for p in paths)
+
+
+def _folder_files(path: str) -> Iterator[str]:
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield os.path.join(root, name)
 
 
 def _check_file(path: str) -> Iterator[tuple[str, str | None]]:

@@ -14,7 +14,18 @@ from pathlib import Path
 
 import click
 
-from .cli_common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, emit, iter_inputs, notify, open_store, report, store_option
+from .cli_common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    count_inputs,
+    emit,
+    iter_inputs,
+    notify,
+    open_store,
+    report,
+    store_option,
+)
 from .vocab import FORMATS
 
 
@@ -94,14 +105,16 @@ class _Progress:
     """The progress bar of a run, on stderr when it is a terminal: files done of all,
     files per second, time left, and cables so far (a CSV file holds thousands)."""
 
-    def __init__(self, total_files: int, show: bool = True):
+    def __init__(self, paths: tuple[str, ...], show: bool = True):
         self.bar = None
         self.cables = 0
         if show and sys.stderr.isatty():
             from .render import progress_bar
 
+            # Counted by a walk of their own: the inputs are streamed, never listed.
+            total = count_inputs(paths)
             self.bar = progress_bar("parsing", "files", extra="{task.fields[cables]:,} cables")
-            self.task = self.bar.add_task("parse", total=total_files, cables=0)
+            self.task = self.bar.add_task("parse", total=total, cables=0)
             self.bar.start()
 
     def advance(self) -> None:
@@ -152,8 +165,8 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
     """Records as JSON lines on stdout, or into -o FILE (.gz compressed), in input order."""
     if output is None:
         # A bar on the terminal only when the records go elsewhere (a file, a pipe).
-        inputs = list(iter_inputs(paths))
-        progress = _Progress(len(inputs), show=not sys.stdout.isatty())
+        inputs = iter_inputs(paths)
+        progress = _Progress(paths, show=not sys.stdout.isatty())
         try:
             with _cables(run, inputs, progress.advance) as cables:
                 for _, line in cables:
@@ -169,8 +182,8 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
     opener = gzip.open if output.suffix == ".gz" else open
     written = 0
     interrupted = False
-    inputs = list(iter_inputs(paths))
-    progress = _Progress(len(inputs))
+    inputs = iter_inputs(paths)
+    progress = _Progress(paths)
     with opener(tmp, "wt", encoding="utf-8") as out:
         try:
             with _cables(run, inputs, progress.advance) as cables:
@@ -200,8 +213,8 @@ def _parse_into_store(paths: tuple[str, ...], run: _Run, store) -> int:
     except (StoreError, OSError) as exc:
         report(str(exc))
         sys.exit(EXIT_USAGE)
-    inputs = list(iter_inputs(paths))
-    progress = _Progress(len(inputs))
+    inputs = iter_inputs(paths)
+    progress = _Progress(paths)
     writer = StoreWriter(index, notify)
     counts = run.counts
     interrupted = False

@@ -266,6 +266,76 @@ def test_changed_cable_replaces_its_record(tmp_path):
     assert ids(search(root, "subject:borders")) == ["08BAKU279"]
 
 
+def test_replaced_record_leaves_no_words_behind(tmp_path):
+    """The index keeps no text (contentless FTS5): a replaced record's words are taken
+    out with the values read back from its old line, so the old words find nothing."""
+    root, folder = tmp_path / "s", tmp_path / "c"
+    folder.mkdir()
+    cable = folder / "baku.txt"
+    cable.write_bytes(SEED1.read_bytes())
+    run("parse", str(folder), "--store", str(root))
+    assert ids(search(root, "subject:integrity")) == ["08BAKU279"]
+    cable.write_text(SEED1.read_text().replace("INTEGRITY\n\nREF:", "WHOLENESS\n\nREF:"))
+    assert "parsed 1 (1 replaced)" in run("parse", str(folder), "--store", str(root)).stderr
+    assert ids(search(root, "subject:wholeness")) == ["08BAKU279"]
+    gone = search(root, "subject:integrity")
+    assert gone.exit_code == 1 and gone.stdout == ""
+    assert run("search", "--store", str(root), "--count", "subject:integrity").stdout.strip() == "0"
+    # The snippet comes from the record itself, with the matched word marked.
+    index = open_index(Store(root))
+    try:
+        (row,) = index.search(compile_query("wholeness"))
+        assert "\x02WHOLENESS\x03" in row["snippet"]
+    finally:
+        index.close()
+
+
+def test_an_older_index_with_text_is_rebuilt_without(tmp_path):
+    import sqlite3
+
+    root = tmp_path / "s"
+    run("parse", str(SEEDS), "--store", str(root))
+    db = sqlite3.connect(root / "index.sqlite")
+    with db:  # the index as version 2 wrote it: FTS5 keeping its own copy of the text
+        db.execute("DROP TABLE fts")
+        db.execute("CREATE VIRTUAL TABLE fts USING fts5(subject, body, tags, signers, origin, cls, cid, refs)")
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'version'")
+    db.close()
+    result = search(root, "subject:azerbaijan")
+    assert ids(result) == ["08BAKU279"]
+    assert "rebuilding" in result.stderr
+    db = sqlite3.connect(root / "index.sqlite")
+    (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'fts'").fetchone()
+    db.close()
+    assert "content = ''" in sql
+
+
+def test_an_old_line_changed_outside_makes_the_index_rebuild(tmp_path):
+    """If a replaced record's old line cannot be read back, its words cannot be taken out
+    of the index one by one: the index marks itself for a rebuild instead."""
+    from cablekit.index import entry
+    from cablekit.jsonl import dumps
+
+    root = tmp_path / "s"
+    run("parse", str(SEED1), "--store", str(root))
+    path = root / "records.jsonl"
+    record = json.loads(path.read_text())
+    path.write_bytes(b"#" + path.read_bytes()[1:])  # same size, no longer JSON
+    record["subject"] = "WHOLENESS"
+    store = Store(root)
+    index = open_index(store)
+    try:
+        with store.locked():
+            index.write([entry(record)], [dumps(record)])
+        assert index.state() == "stale"
+    finally:
+        index.close()
+    result = search(root, "subject:wholeness")
+    assert "rebuilding" in result.stderr
+    assert ids(result) == ["08BAKU279"]
+    assert search(root, "subject:integrity").stdout == ""
+
+
 def test_index_rebuilt_when_missing_or_stale(tmp_path):
     root = tmp_path / "s"
     run("parse", str(SEEDS), "--store", str(root))

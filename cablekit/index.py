@@ -132,7 +132,6 @@ class Index:
         # race on the journal mode ("database is locked").
         self.store = store
         self._untrusted = False
-        self._snippets: sqlite3.Connection | None = None
         with store.locked():
             self.db = sqlite3.connect(store.index_path, timeout=60)
             try:
@@ -383,26 +382,31 @@ class Index:
         cursor = self.db.execute(sql, params)
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor]
+        found = self._snippets(compiled.match, rows) if snippets and compiled.match else {}
         for row in rows:
-            row["snippet"] = self._snippet(compiled.match, row) if snippets and compiled.match else None
+            row["snippet"] = found.get(row["rowid"])
         return rows
 
-    def _snippet(self, match: str, row: dict) -> str | None:
-        """FTS5's snippet of one shown row. The index holds no text, so the row's record is
-        indexed alone in a small in-memory table, where the same query marks its words."""
+    def _snippets(self, match: str, rows: list[dict]) -> dict[int, str]:
+        """FTS5's snippets of the rows shown. The index holds no text, so their records are
+        indexed on their own in a throwaway in-memory table, where the same query marks
+        the words: made only for the rows shown, never for every match."""
+        values = []
+        for row in rows:
+            try:
+                values.append((row["rowid"], *entry(self.store.read_at(row["offset"], row["length"])).fts))
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                continue  # a line that cannot be read shows no snippet
+        if not values:
+            return {}
+        db = sqlite3.connect(":memory:")
         try:
-            values = entry(self.store.read_at(row["offset"], row["length"])).fts
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None
-        if self._snippets is None:
-            self._snippets = sqlite3.connect(":memory:")
-            self._snippets.executescript(_FTS_SCHEMA.replace("content = '', ", ""))
-        db = self._snippets
-        db.execute("DELETE FROM fts")
-        db.execute(f"INSERT INTO fts(rowid, {_FTS_COLUMNS}) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)", values)
-        found = db.execute("SELECT snippet(fts, -1, char(2), char(3), '…', 14) FROM fts "
-                           "WHERE fts MATCH ? AND rowid = 1", (match,)).fetchone()
-        return found[0] if found else None
+            db.executescript(_FTS_SCHEMA.replace("content = '', ", ""))
+            db.executemany(f"INSERT INTO fts(rowid, {_FTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+            return dict(db.execute("SELECT rowid, snippet(fts, -1, char(2), char(3), '…', 14) FROM fts "
+                                   "WHERE fts MATCH ?", (match,)))
+        finally:
+            db.close()
 
     def count_matches(self, compiled: Compiled) -> int:
         if compiled.match:

@@ -9,11 +9,14 @@ file is rebuilt.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
+import itertools
 import json
 import os
 import sqlite3
 import urllib.parse
+from array import array
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
@@ -103,20 +106,29 @@ def entry(record: dict) -> Entry:
 
 
 class SeenLookup:
-    """Answers `sha256 in lookup` from the index's `seen` table, in any process.
+    """Answers `sha256 in lookup`: is this content already in the store? In any process.
 
-    Each parsing worker asks the index itself, one indexed read per file, instead of
-    holding every known hash: for 2.3 million records that set would take some 350 MB
-    in each process, on every re-run of a folder. A process opens its own read-only
-    connection, never one inherited through fork.
+    Every known hash is kept as its first 8 bytes in one sorted array (18 MB for 2.3
+    million records, shared by the forked workers), instead of a set of strings (some
+    350 MB per process). A prefix that is there is confirmed in the index by a
+    read-only connection of the asking process's own; asking SQLite for every file
+    instead made the workers a third slower while the writer kept committing.
     """
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, prefixes: array):
         self.path = path
+        self.prefixes = prefixes
         self._db: sqlite3.Connection | None = None
         self._pid = 0
 
     def __contains__(self, sha256: object) -> bool:
+        try:
+            key = int(str(sha256)[:16], 16)
+        except ValueError:
+            return False
+        k = bisect.bisect_left(self.prefixes, key)
+        if k == len(self.prefixes) or self.prefixes[k] != key:
+            return False
         if self._pid != os.getpid():
             uri = "file:" + urllib.parse.quote(self.path) + "?mode=ro"
             self._db, self._pid = sqlite3.connect(uri, uri=True, timeout=60), os.getpid()
@@ -328,7 +340,15 @@ class Index:
 
     def seen_lookup(self) -> SeenLookup:
         """`sha256 in lookup`: is this content in the store? Usable from worker processes."""
-        return SeenLookup(str(self.store.index_path))
+        prefixes = array("Q")
+        # The primary key's order is the order of the hex digits, so the array comes
+        # out sorted without a list of millions of numbers to sort.
+        for (sha,) in self.db.execute("SELECT sha256 FROM seen ORDER BY sha256"):
+            with contextlib.suppress(ValueError):
+                prefixes.append(int(sha[:16], 16))
+        if any(a > b for a, b in itertools.pairwise(prefixes)):
+            prefixes = array("Q", sorted(prefixes))  # a hash not in lower-case hex
+        return SeenLookup(str(self.store.index_path), prefixes)
 
     def has_sha(self, sha256: str) -> bool:
         return self.db.execute("SELECT 1 FROM seen WHERE sha256 = ?", (sha256,)).fetchone() is not None

@@ -251,6 +251,23 @@ def test_parse_twice_skips_unchanged_and_keeps_one_record(tmp_path, jobs):
     assert len(ids) == len(set(ids)) == 42
 
 
+def test_seen_lookup_confirms_a_shared_prefix_in_the_index(tmp_path):
+    """Known hashes are kept as 8-byte prefixes; a different hash with the same prefix
+    must not count as seen (the index is asked to confirm)."""
+    root = tmp_path / "s"
+    run("parse", str(SEED1), "--store", str(root))
+    index = open_index(Store(root))
+    try:
+        (sha,) = [row[0] for row in index.db.execute("SELECT sha256 FROM seen")]
+        seen = index.seen_lookup()
+    finally:
+        index.close()
+    assert sha in seen
+    twin = sha[:16] + ("0" if sha[16] != "0" else "1") + sha[17:]
+    assert twin not in seen
+    assert "f" * 64 not in seen and "not a hash" not in seen
+
+
 def test_changed_cable_replaces_its_record(tmp_path):
     root, folder = tmp_path / "s", tmp_path / "c"
     folder.mkdir()

@@ -55,7 +55,7 @@ CREATE INDEX IF NOT EXISTS records_date ON records(date);
 """
 # Contentless: the text is in records.jsonl already, and keeping a second copy here
 # made the index three times the size (3.7 GB against 1.3 GB for 250,000 cables).
-# Snippets are made from the records (see _snippet); a row is deleted by handing
+# Snippets are made from the records (see _snippets); a row is deleted by handing
 # FTS5 the values it was indexed with, rebuilt from its line in records.jsonl.
 _FTS_COLUMNS = "subject, body, tags, signers, origin, cls, cid, refs"
 _FTS_SCHEMA = f"""
@@ -260,12 +260,20 @@ class Index:
     def _indexed_values(self, rows: list[tuple[int, int, int]]) -> Iterator[tuple[int, tuple]]:
         """(rowid, the values it was indexed with) for records about to be replaced."""
         for rowid, offset, length in rows:
-            try:
-                yield rowid, entry(self.store.read_at(offset, length)).fts
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            values = self._stored_fts(offset, length)
+            if values is None:
                 # The line changed under the index (an outside edit): its words cannot be
                 # taken out one by one, so the index is rebuilt on next use.
                 self._untrusted = True
+            else:
+                yield rowid, values
+
+    def _stored_fts(self, offset: int, length: int) -> tuple | None:
+        """The FTS values of the record stored at *offset*, or None if it cannot be read."""
+        try:
+            return entry(self.store.read_at(offset, length)).fts
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
 
     def rebuild(self, notify: Notify | None = None) -> tuple[int, int]:
         with self.db:
@@ -411,12 +419,9 @@ class Index:
         """FTS5's snippets of the rows shown. The index holds no text, so their records are
         indexed on their own in a throwaway in-memory table, where the same query marks
         the words: made only for the rows shown, never for every match."""
-        values = []
-        for row in rows:
-            try:
-                values.append((row["rowid"], *entry(self.store.read_at(row["offset"], row["length"])).fts))
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                continue  # a line that cannot be read shows no snippet
+        # A line that cannot be read shows no snippet.
+        values = [(row["rowid"], *fts) for row in rows
+                  if (fts := self._stored_fts(row["offset"], row["length"])) is not None]
         if not values:
             return {}
         db = sqlite3.connect(":memory:")

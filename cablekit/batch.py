@@ -25,7 +25,7 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from typing import NamedTuple
 
 from .index import Entry, entry
-from .jsonl import dumps
+from .jsonl import encode
 from .parser import _document_sha, iter_records, parse_document
 from .readers import read_path
 
@@ -75,9 +75,9 @@ def _file_task(task: tuple[str, str | None]):
     return _encoded(iter_records(os.path.abspath(path) if _ABSOLUTE else path, fmt, data=data, data_sha256=sha))
 
 
-def _encoded(items) -> list[tuple[Parsed | None, str | None, str | None]]:
-    """(Parsed, error, the record's JSON line): the worker encodes, not the main process."""
-    return [(Parsed(entry(record), record["warnings"]), None, dumps(record)) if record is not None
+def _encoded(items) -> list[tuple[Parsed | None, str | None, bytes | None]]:
+    """(Parsed, error, the record's JSON line as UTF-8): the worker encodes, not the main process."""
+    return [(Parsed(entry(record), record["warnings"]), None, encode(record)) if record is not None
             else (None, error, None) for record, error in items]
 
 
@@ -112,7 +112,7 @@ def _doc_chunks(path: str, fmt: str | None) -> Iterator[tuple]:
 def parse_inputs(inputs: Iterable[tuple[str, str | None]], fmt: str | None = None, jobs: int = 1,
                  seen: Container[str] = frozenset(), on_input: Callable[[], None] | None = None, absolute: bool = False,
                  ) -> Iterator[tuple[str, object, str | None, str | None]]:
-    """Yield (path, Parsed, None, json_line), (path, None, error, None) or (path, SKIPPED, None, None),
+    """Yield (path, Parsed, None, JSON line as UTF-8 bytes), (path, None, error, None) or (path, SKIPPED, None, None),
     in input order. *absolute* makes the records' source paths absolute."""
     global _SEEN, _ABSOLUTE
     _SEEN, _ABSOLUTE = seen, absolute

@@ -82,10 +82,25 @@ def _has_c1(data: bytes) -> bool:
     return False
 
 
-def strip_controls(text: str) -> str:
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> tuple[str, int]:
+    """Lone surrogates (JSON input can escape one: "\\ud800") cannot be written as
+    UTF-8: each becomes U+FFFD. Returns (text, how many)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.subn("\ufffd", text)
+    return text, 0
+
+
+def strip_controls(text: str, data: bytes | None = None) -> str:
+    """Remove control characters (but tab and newline). *data*: the text as UTF-8, if known."""
     # Most cables hold no control character. Encoding and bytes.translate tell that
     # in two C passes; the regex scan alone took a tenth of the clean-up.
-    data = text.encode("utf-8", "surrogatepass")
+    if data is None:
+        data = text.encode("utf-8", "surrogatepass")
     if len(data.translate(None, _ASCII_CONTROLS)) == len(data) and not _has_c1(data):
         return text
     return _CONTROL.sub("", text)
@@ -152,7 +167,14 @@ def normalise(text: str) -> tuple[list[str], list[str], bool]:
     if artefacts:
         warnings.append(f"{artefacts} '[1](#)' link artefacts of converted text removed")
     text = text.replace("\u00b6", "")
-    text = strip_controls(text.replace("\u00a0", " "))
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        text, count = replace_surrogates(text)
+        warnings.append(f"{count} lone surrogate code point(s) (from escapes such as '\\ud800') "
+                        f"replaced with U+FFFD")
+        data = text.encode("utf-8")
+    text = strip_controls(text.replace("\u00a0", " "), data)
     lines = [line.strip() for line in text.split("\n")]
     if "\\" in text and sum(1 for line in lines if line.endswith("\\")) > 3:
         # Database dumps end every line with a backslash continuation.

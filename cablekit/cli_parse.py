@@ -170,7 +170,7 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
         try:
             with _cables(run, inputs, progress.advance) as cables:
                 for _, line in cables:
-                    emit(line)
+                    emit(line.decode("utf-8"))
                     progress.cable()
         finally:
             progress.stop()
@@ -184,11 +184,11 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
     interrupted = False
     inputs = iter_inputs(paths)
     progress = _Progress(paths)
-    with opener(tmp, "wt", encoding="utf-8") as out:
+    with opener(tmp, "wb") as out:
         try:
             with _cables(run, inputs, progress.advance) as cables:
                 for _, line in cables:
-                    out.write(line + "\n")
+                    out.write(line + b"\n")
                     written += 1
                     progress.cable()
         except KeyboardInterrupt:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import itertools
-import json
 import os
 import sqlite3
 import urllib.parse
@@ -20,6 +19,7 @@ from array import array
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
+from .jsonl import loads
 from .query import CLASS_WORDS, Compiled
 from .store import Store
 
@@ -238,7 +238,7 @@ class Index:
             for number, offset, length, line in self.store.scan(start):
                 end = offset + length
                 try:
-                    record = json.loads(line)
+                    record = loads(line)
                     if not isinstance(record, dict) or not isinstance(record.get("id"), str):
                         raise ValueError("not a record")
                 except ValueError:
@@ -285,10 +285,11 @@ class Index:
         self._untrusted = False
         return self.index_lines(0, notify)
 
-    def write(self, entries: list[Entry], lines: list[str]) -> tuple[int, int]:
-        """Append records (their index entries and JSON lines) to the store and index them;
-        return (written, replaced). Call under the store lock, with the index fresh."""
-        spans = self.store.append([(line + "\n").encode("utf-8") for line in lines])
+    def write(self, entries: list[Entry], lines: list[bytes]) -> tuple[int, int]:
+        """Append records (their index entries and JSON lines, `jsonl.encode`) to the store
+        and index them; return (written, replaced). Call under the store lock, with the
+        index fresh."""
+        spans = self.store.append([line + b"\n" for line in lines])
         with self.db:
             replaced = self._add_many([(e, o, n) for e, (o, n) in zip(entries, spans, strict=True)])
             identity, size = self._file_identity()

@@ -24,11 +24,11 @@ class StoreWriter:
         self.store = index.store
         self.notify = notify
         self.batch_size = batch
-        self.batch: list[tuple[Entry, str]] = []
+        self.batch: list[tuple[Entry, bytes]] = []
         self.counts = {"parsed": 0, "replaced": 0, "skipped": 0}
 
-    def add(self, entry: Entry, line: str) -> None:
-        """Queue a record, as its index entry and JSON line, for the store."""
+    def add(self, entry: Entry, line: bytes) -> None:
+        """Queue a record, as its index entry and JSON line (UTF-8), for the store."""
         self.batch.append((entry, line))
         if len(self.batch) >= self.batch_size:
             self.flush()

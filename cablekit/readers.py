@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .cleanup import strip_markup
+from .cleanup import replace_surrogates, strip_markup
 from .decode import decode_bytes
 
 
@@ -267,7 +267,30 @@ def _chain(first: str, stream) -> Iterator[str]:
 _JSON_TEXT_KEYS = ("body", "text", "content")
 
 
+def _without_surrogates(value, counter: list[int]):
+    """*value* with lone surrogates in its strings made U+FFFD (the text gets its own
+    warning from the clean-up; these are the metadata's)."""
+    if isinstance(value, str):
+        value, count = replace_surrogates(value)
+        counter[0] += count
+        return value
+    if isinstance(value, list):
+        return [_without_surrogates(v, counter) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_surrogates(v, counter) for k, v in value.items()}
+    return value
+
+
 def _json_document(obj: dict, fmt: str, position: int | None) -> Document:
+    counter = [0]
+    meta_obj = _without_surrogates({k: v for k, v in obj.items() if k not in _JSON_TEXT_KEYS}, counter)
+    doc = _json_fields(dict(obj, **meta_obj), fmt, position)
+    if counter[0]:
+        doc.warnings.append(f"{counter[0]} lone surrogate code point(s) in the metadata replaced with U+FFFD")
+    return doc
+
+
+def _json_fields(obj: dict, fmt: str, position: int | None) -> Document:
     body = next((obj[k] for k in _JSON_TEXT_KEYS if isinstance(obj.get(k), str)), "")
     header = obj.get("header") if isinstance(obj.get("header"), str) else ""
     # Not "_id": some exports keep the cable's references there, not its id.

@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .jsonl import loads
+
 RECORDS = "records.jsonl"
 INDEX = "index.sqlite"
 LOCK = "lock"
@@ -139,7 +141,7 @@ class Store:
         return spans
 
     def read_at(self, offset: int, length: int) -> dict:
-        return json.loads(self.read_line_at(offset, length))
+        return loads(self.read_line_at(offset, length))
 
     def read_line_at(self, offset: int, length: int) -> str:
         """One stored record as its JSON text (without the newline)."""

@@ -327,3 +327,37 @@ def test_workers_send_multi_cable_files_back_unread():
     assert _file_task((str(INPUTS / "cairo-excerpt"), None)) == MULTI
     single = _file_task((str(INPUTS / "06BRIDGETOWN2164.html"), None))
     assert [parsed.entry.id for parsed, _, _ in single] == ["06BRIDGETOWN2164"]
+
+
+def test_lone_surrogate_escapes_become_replacement_characters(tmp_path):
+    """JSON can escape half a surrogate pair ("\\ud800"), which no UTF-8 file can hold.
+    It once crashed both `parse --json` and the store; now it is U+FFFD with a warning."""
+    raw = (INPUTS / "08MADRID174.json").read_text(encoding="utf-8")
+    raw = raw.replace('"subject":"SPAIN WILL', '"subject":"SPAIN \\ud800WILL', 1)
+    raw = raw.replace("TAGS: PHUM PREL", "TAGS: PHUM \\udfff PREL", 1)
+    path = tmp_path / "08MADRID174.json"
+    path.write_text(raw, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["parse", "--json", str(path)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["id"] == "08MADRID174"
+    assert "\ufffd" in record["text"] and "\ud800" not in result.stdout
+    warnings = " ".join(record["warnings"])
+    assert "1 lone surrogate code point(s) in the metadata" in warnings
+    assert "1 lone surrogate code point(s) (from escapes" in warnings
+    store = tmp_path / "store"
+    result = CliRunner().invoke(cli, ["parse", "--store", str(store), str(path)])
+    assert result.exit_code == 0, result.output
+    assert "08MADRID174" in (store / "records.jsonl").read_text(encoding="utf-8")
+
+
+def test_record_lines_are_the_json_modules_compact_form():
+    """orjson writes the lines; they must stay what json.dumps wrote (the store's format)."""
+    from cablekit.jsonl import dumps, encode, loads
+
+    for name in ("08MOSCOW3343.json", "06BRIDGETOWN2164.html", "02ANKARA8852.txt"):
+        record = one(name)
+        assert dumps(record) == json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        assert loads(encode(record)) == record
+    # What orjson refuses (an integer beyond 64 bits) falls back to the json module.
+    assert encode({"serial": 2**70}) == b'{"serial":1180591620717411303424}'

@@ -331,7 +331,7 @@ def test_an_old_line_changed_outside_makes_the_index_rebuild(tmp_path):
     """If a replaced record's old line cannot be read back, its words cannot be taken out
     of the index one by one: the index marks itself for a rebuild instead."""
     from cablekit.index import entry
-    from cablekit.jsonl import dumps
+    from cablekit.jsonl import encode
 
     root = tmp_path / "s"
     run("parse", str(SEED1), "--store", str(root))
@@ -343,7 +343,7 @@ def test_an_old_line_changed_outside_makes_the_index_rebuild(tmp_path):
     index = open_index(store)
     try:
         with store.locked():
-            index.write([entry(record)], [dumps(record)])
+            index.write([entry(record)], [encode(record)])
         assert index.state() == "stale"
     finally:
         index.close()

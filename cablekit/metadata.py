@@ -132,7 +132,8 @@ def apply(record: dict, meta: dict) -> None:
             record["warnings"] = [w for w in warnings if not w.startswith("no date-time group found")]
             warnings = record["warnings"]
         else:
-            sent = datetime.strptime(record["date"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+            # fromisoformat: strptime costs some 20 us a call (3.10 reads no "Z", so it is cut off).
+            sent = datetime.fromisoformat(record["date"].rstrip("Z")).replace(tzinfo=timezone.utc)
             if abs(sent - when) > timedelta(days=1):
                 warnings.append(f"the date-time group ({record['date']}) and the source's date ({value}) "
                                 f"are more than a day apart")

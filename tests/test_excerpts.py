@@ -58,3 +58,39 @@ def test_reason_letters_joined_by_ampersand_and_newspaper_dateline():
     assert len(r["passing"]) == 5
     assert r["subject"] == "NIGERIA: PFIZER REACHES PRELIMINARY AGREEMENT FOR A $75 MILLION SETTLEMENT"
     assert r["date"] == "2009-04-20T16:00:00Z"
+
+
+# The addressee grammar as one regex, the way it was first written: a lazy name, then
+# an optional precedence and number. header._split_addressee must read every
+# addressee the same way, without the regex's cost.
+def _reference_addressee(text):
+    import re
+
+    from cablekit.vocab import PRECEDENCE_WORDS
+
+    m = re.match(r"^(?:(?P<routing>R[A-Z0-9]{3,}|ZEN)\s*/\s*)?(?P<name>.+?)"
+                 r"(?:\s+(?P<prec>NIACT\s+\w+|" + "|".join(PRECEDENCE_WORDS) + r"))?"
+                 r"(?:\s+(?P<number>\d{1,5}(?:-\d{1,5})?))?\s*$", text)
+    prec = m.group("prec") and " ".join(m.group("prec").split())
+    return m.group("routing"), m.group("name"), prec, m.group("number")
+
+
+def test_addressee_reading_matches_the_grammar():
+    import random
+
+    from cablekit.header import _addressee, _split_addressee
+
+    real = ["SECSTATE WASHDC IMMEDIATE 7691", "SOUTHERN AFRICAN DEVELOPMENT COMMUNITY PRIORITY",
+            "RUEHC/SECSTATE WASHDC PRIORITY 8478", "RUCNMEM/EU MEMBER STATES COLLECTIVE PRIORITY",
+            "RUEHBO/AMEMBASSY BOGOTA PRIORITY 4871", "RUEHC/SECSTATE WASHDC NIACT IMMEDIATE 0123",
+            "AMEMBASSY PARIS 1234-1235", "ZEN/AMCONSUL FOO", "RUEHC/"]
+    assert _addressee("RUEHC/SECSTATE WASHDC NIACT IMMEDIATE 0123") == {
+        "routing": "RUEHC", "name": "SECSTATE WASHDC", "precedence": "NIACT IMMEDIATE", "number": "0123"}
+    assert _addressee("RUEHC/") == {"routing": None, "name": "RUEHC", "precedence": None, "number": None}
+    words = ["RUEHC/", "ZEN/", "RUEHC /", "R12/", "NIACT", "IMMEDIATE", "PRIORITY", "IMMEDIAT", "1234", "12-34",
+             "123456", "_", "X", "SECSTATE", "/", "A/B", "NIACT_1", "\u00a0", "\t", "FOO,", "1", "ROUTINE"]
+    rng = random.Random(5)
+    made = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 6))).strip() for _ in range(20000)]
+    for text in real + [t for t in made if t]:
+        routing, name, prec, number = _split_addressee(text)
+        assert (routing, name, prec and " ".join(prec.split()), number) == _reference_addressee(text), text

@@ -63,9 +63,11 @@ def _file_task(task: tuple[str, str | None]):
         with open(path, "rb") as handle:
             head = handle.read(8192)
             size = os.fstat(handle.fileno()).st_size
-            # A multi-cable file goes back unread: it is streamed, never loaded whole.
-            if refusal(head, size, fmt) is None and (fmt or detect(decode_bytes(head)[0])) in ("csv", "jsonl"):
-                return MULTI
+            if refusal(head, size, fmt) is None:
+                # Detected once, here; the reader is told the result.
+                fmt = fmt or detect(decode_bytes(head)[0])
+                if fmt in ("csv", "jsonl"):
+                    return MULTI  # a multi-cable file goes back unread: it is streamed, never loaded whole
             data = head + handle.read()
     except OSError as exc:
         return [(None, exc.strerror or str(exc), None)]

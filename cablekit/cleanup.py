@@ -166,7 +166,7 @@ def normalise(text: str) -> tuple[list[str], list[str], bool]:
     text, artefacts = strip_link_artefacts(text) if "](#" in text else (text, 0)
     if artefacts:
         warnings.append(f"{artefacts} '[1](#)' link artefacts of converted text removed")
-    text = text.replace("\u00b6", "")
+    text = text.replace("\u00b6", "").replace("\u00a0", " ")
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError:
@@ -174,7 +174,7 @@ def normalise(text: str) -> tuple[list[str], list[str], bool]:
         warnings.append(f"{count} lone surrogate code point(s) (from escapes such as '\\ud800') "
                         f"replaced with U+FFFD")
         data = text.encode("utf-8")
-    text = strip_controls(text.replace("\u00a0", " "), data)
+    text = strip_controls(text, data)
     lines = [line.strip() for line in text.split("\n")]
     if "\\" in text and sum(1 for line in lines if line.endswith("\\")) > 3:
         # Database dumps end every line with a backslash continuation.

@@ -85,3 +85,24 @@ def test_caveat_lookup_never_fails():
     assert parsed["level"] == "CONFIDENTIAL"
     assert parsed["caveats"] == ["NOFORN", "SIPDIS"]
     assert caveats_in("SSENSITIVE NNOFORN E F T O") == ["SENSITIVE", "NOFORN", "EFTO"]
+
+
+def test_control_characters_go_also_from_text_with_curly_quotes():
+    """C0 and C1 controls are removed whether or not the text is ASCII: the check for
+    them works on the UTF-8 bytes, where a C1 control is C2 80-C2 9F."""
+    line = "1. (C) The Minister\u2019s reply\x85 was \x9b31mfirm\x1b[0m.\u00a0End."
+    lines, _, _ = normalise(line)
+    assert lines == ["1. (C) The Minister\u2019s reply was 31mfirm[0m. End."]
+    # Latin-1 letters are encoded C3 xx and C2 A0-BF: none of them is taken for a control.
+    assert normalise("Caf\u00e9 \u00a9 \u00bf \u00b5")[0] == ["Caf\u00e9 \u00a9 \u00bf \u00b5"]
+
+
+def test_caveat_screen_misses_no_spelling():
+    """caveats_in first looks for the caveat names as substrings; every spelling the
+    regex accepts must still be found."""
+    from cablekit.preamble import caveats_in, may_hold_caveat
+
+    assert caveats_in("N O F O R N / s i p d i s") == ["NOFORN", "SIPDIS"]
+    assert caveats_in("corrected  copy") == [] and caveats_in("Corrected Copy") == ["CORRECTED COPY"]
+    assert caveats_in("\u017fIPDIS") == ["SIPDIS"]  # a long s matches S when case is ignored
+    assert not may_hold_caveat("KABUL 001234") and caveats_in("KABUL 001234") == []

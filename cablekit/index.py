@@ -32,8 +32,9 @@ INDEX_VERSION = "3"
 #   8 -> 16 a tenth less again (6% more index bytes); queries measured no slower.
 # crisismerge stays at its default (16), though it lets single commits merge a whole
 # level (up to 10 s at 240,000 cables, while the parsing workers wait): raised to 48,
-# the longest commit took 0.6 s, but the index cost 8% more CPU time, two 250,000-cable
-# ingests took 251 and 253 s against 224 s, and the search p95 rose from 243 to 309 ms.
+# the longest commit took 0.6 s, but the index cost 8% more CPU time and two
+# 250,000-cable ingests took 251 and 253 s, against 224 and 254 s with 16 on a
+# machine a fifth slower at the time (its parse rates: 2,138-2,196 against 1,722-2,075).
 # An index keeps the settings it was made with.
 FTS_SETTINGS = {"hashsize": 32 * 2**20, "automerge": 16}
 

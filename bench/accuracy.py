@@ -51,8 +51,8 @@ PRE = re.compile(r"<pre[^>]*>(.*?)</pre>", re.IGNORECASE | re.DOTALL)
 TAG_LINK = re.compile(r"<a\s[^>]*href=['\"][^'\"]*/tag/[^'\"]*['\"][^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
 MARKING = re.compile(r"^\(?\s*(?:U|C|S|SBU|LOU|TS|C/NF|S/NF|S//NF|C//NF|U//FOUO|SBU/NF)\s*\)\s*", re.IGNORECASE)
 RUN_ON = re.compile(
-    r"\s(?:REFS?\s*:|REF\(S\)|Classified\s+By|CLASSIFIED\s+BY|[A-Z][A-Z ]+\s\d{8}\s+\d{3}(?:\.\d)?\s+OF)",
-    re.IGNORECASE)
+    r"\s(?:REFS?\s*:|REF\(S\)|Classified\s+By|CLASSIFIED\s+BY|[A-Z][A-Z ]+\s\d{8}\s+\d{3}(?:\.\d)?\s+OF)", re.IGNORECASE
+)
 
 
 def words(values) -> list[str]:
@@ -82,13 +82,16 @@ def check_page(path: str) -> dict:
     results["id"] = (record["id"] == page_id, _id_class(record, page_id))
 
     page_class = norm(meta.get("classification")).upper()
-    results["class"] = (record["classification"] == page_class,
-                        "no classification line" if record["classification"] is None
-                        else f"{record['classification']} vs {page_class}")
+    results["class"] = (
+        record["classification"] == page_class,
+        "no classification line" if record["classification"] is None else f"{record['classification']} vs {page_class}",
+    )
 
     created = (meta.get("created") or meta.get("date") or "")[:10]
-    results["date"] = ((record["date"] or "")[:10] == created,
-                       "no date in the text" if not record["date"] else "different day")
+    results["date"] = (
+        (record["date"] or "")[:10] == created,
+        "no date in the text" if not record["date"] else "different day",
+    )
 
     if not links:
         results["tags"] = (None, "page has no tag links")
@@ -114,17 +117,25 @@ def check_page(path: str) -> dict:
     if not title:
         results["subject"] = (None, "page title empty")
     else:
-        ok = subject == title or (subject.startswith(title) and subject[len(title):len(title) + 1] in (" ", ""))
+        ok = subject == title or (subject.startswith(title) and subject[len(title) : len(title) + 1] in (" ", ""))
         why = "no subject read" if not subject else "subject differs"
         if subject and not ok and subject[1:].startswith(title.lstrip("\"'[(\u201c")[:20]):
             why = "page title dropped the subject's first character"
         elif subject and not ok and title.startswith(subject[: max(10, len(title) - 4)]):
             why = "page title cut at a full stop or changed at its end"
         results["subject"] = (ok, why)
-    return {"name": Path(path).name, "results": results,
-            "got": {"id": record["id"], "class": record["classification"], "date": record["date"],
-                    "tags": record["tags"], "subject": record["subject"]},
-            "want": {"id": page_id, "class": page_class, "date": created, "tags": links, "subject": title}}
+    return {
+        "name": Path(path).name,
+        "results": results,
+        "got": {
+            "id": record["id"],
+            "class": record["classification"],
+            "date": record["date"],
+            "tags": record["tags"],
+            "subject": record["subject"],
+        },
+        "want": {"id": page_id, "class": page_class, "date": created, "tags": links, "subject": title},
+    }
 
 
 def _id_class(record: dict, page_id: str) -> str:
@@ -200,8 +211,9 @@ def main() -> None:
     if args.show == "csv":
         shown = csv_failures
 
-    rows = [(field, cases, correct, 100.0 * correct / cases if cases else 0.0)
-            for field, (cases, correct) in counts.items()]
+    rows = [
+        (field, cases, correct, 100.0 * correct / cases if cases else 0.0) for field, (cases, correct) in counts.items()
+    ]
     if args.markdown:
         print("| field | cases | correct | percent |\n|---|---:|---:|---:|")
         for field, cases, correct, pct in rows:

@@ -91,6 +91,7 @@ def machine() -> str:
 
 # --- the scale corpus -----------------------------------------------------------------
 
+
 def _serial_slot(text: str) -> tuple[int, str, int] | None:
     """Where the classification line's serial is: (line index, line, serial)."""
     lines = text.split("\n")
@@ -145,6 +146,7 @@ def build_corpus(target: Path, count: int) -> tuple[int, int]:
 
 # --- measurements ----------------------------------------------------------------------
 
+
 def _best_rate(count: int, work, repeats: int = 3) -> float:
     """Items per second of CPU time, best of *repeats*: this process's CPU time is what one
     core spends, and the best run is the one least disturbed by the rest of the machine."""
@@ -186,8 +188,11 @@ def per_core_rates() -> dict:
                         rows.append(1)
 
     parse_csv()
-    return {"text": _best_rate(len(texts), parse_texts), "html": _best_rate(len(pages), parse_pages),
-            "csv": _best_rate(len(rows), parse_csv)}
+    return {
+        "text": _best_rate(len(texts), parse_texts),
+        "html": _best_rate(len(pages), parse_pages),
+        "csv": _best_rate(len(rows), parse_csv),
+    }
 
 
 def _tree_rss(pid: int) -> int:
@@ -266,22 +271,28 @@ def main() -> None:
     try:
         print(f"machine: {machine()}", flush=True)
         rates = per_core_rates()
-        results += [("text parsing, one core", f"{rates['text']:,.0f} cables/s", "3,000 cables/s"),
-                    ("web page parsing, one core", f"{rates['html']:,.0f} pages/s", "1,000 pages/s"),
-                    ("cables.csv parsing, one core", f"{rates['csv']:,.0f} rows/s", "")]
+        results += [
+            ("text parsing, one core", f"{rates['text']:,.0f} cables/s", "3,000 cables/s"),
+            ("web page parsing, one core", f"{rates['html']:,.0f} pages/s", "1,000 pages/s"),
+            ("cables.csv parsing, one core", f"{rates['csv']:,.0f} rows/s", ""),
+        ]
         print(results[-3:], flush=True)
         start = time.perf_counter()
         texts, htmls = build_corpus(corpus, args.cables)
-        print(f"built {texts + htmls} cables ({texts} text, {htmls} web pages) in "
-              f"{time.perf_counter() - start:.0f} s", flush=True)
-        elapsed, peak, proc = run_measured(cablekit + ["parse", str(corpus), "--store", str(store),
-                                                       "-j", str(args.jobs)])
+        print(
+            f"built {texts + htmls} cables ({texts} text, {htmls} web pages) in {time.perf_counter() - start:.0f} s",
+            flush=True,
+        )
+        elapsed, peak, proc = run_measured(
+            cablekit + ["parse", str(corpus), "--store", str(store), "-j", str(args.jobs)]
+        )
         print(proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "", flush=True)
         n = texts + htmls
         goal = "3 min for 250,000" if args.cables >= 250_000 else ""
-        results += [(f"full ingest of {n:,} cables, {args.jobs} cores", f"{elapsed:.0f} s ({n / elapsed:,.0f}/s)",
-                     goal),
-                    ("peak memory of the ingest (RSS, all processes)", f"{peak / 2**20:.0f} MB", "300 MB")]
+        results += [
+            (f"full ingest of {n:,} cables, {args.jobs} cores", f"{elapsed:.0f} s ({n / elapsed:,.0f}/s)", goal),
+            ("peak memory of the ingest (RSS, all processes)", f"{peak / 2**20:.0f} MB", "300 MB"),
+        ]
         sys.path.insert(0, str(ROOT))
         from cablekit.index import Index
         from cablekit.query import compile_query
@@ -300,25 +311,38 @@ def main() -> None:
                 grep = sum(timed(["grep", "-rli", "--", w, str(corpus)]) for w in words[:1])
                 ratios.append(grep / whole[-1])
         index.close()
-        found = subprocess.run(cablekit + ["search", "--store", str(store), "--json", "--fields", "id", "-n", "1",
-                                           "--", "kosovo"], capture_output=True, text=True).stdout
+        found = subprocess.run(
+            cablekit + ["search", "--store", str(store), "--json", "--fields", "id", "-n", "1", "--", "kosovo"],
+            capture_output=True,
+            text=True,
+        ).stdout
         some_id = json.loads(found.splitlines()[0])["id"]
         show = [timed(cablekit + ["show", "--store", str(store), some_id]) for _ in range(7)]
         results += [
-            (f"search p50 / p95 in-process ({len(QUERIES)} queries)",
-             f"{percentile(inproc, .5) * 1000:.0f} / {percentile(inproc, .95) * 1000:.0f} ms", "p50 100 ms"),
-            ("whole `cablekit search` p50 / p95",
-             f"{percentile(whole, .5) * 1000:.0f} / {percentile(whole, .95) * 1000:.0f} ms", "p50 500 ms"),
+            (
+                f"search p50 / p95 in-process ({len(QUERIES)} queries)",
+                f"{percentile(inproc, 0.5) * 1000:.0f} / {percentile(inproc, 0.95) * 1000:.0f} ms",
+                "p50 100 ms",
+            ),
+            (
+                "whole `cablekit search` p50 / p95",
+                f"{percentile(whole, 0.5) * 1000:.0f} / {percentile(whole, 0.95) * 1000:.0f} ms",
+                "p50 500 ms",
+            ),
             ("`grep -rli` time / `cablekit search` time (median)", f"{statistics.median(ratios):.1f}x", "5x"),
-            ("whole `cablekit show ID` p50", f"{percentile(show, .5) * 1000:.0f} ms", "300 ms"),
+            ("whole `cablekit show ID` p50", f"{percentile(show, 0.5) * 1000:.0f} ms", "300 ms"),
         ]
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
         else:
             print(f"kept {work}")
-    table = [f"Measured {time.strftime('%Y-%m-%d')} on {machine()}; {args.cables:,} cables.", "",
-             "| measure | result | goal |", "|---|---:|---:|"]
+    table = [
+        f"Measured {time.strftime('%Y-%m-%d')} on {machine()}; {args.cables:,} cables.",
+        "",
+        "| measure | result | goal |",
+        "|---|---:|---:|",
+    ]
     table += [f"| {a} | {b} | {c} |" for a, b, c in results]
     text = "\n".join(table) + "\n"
     print("\n" + text)

@@ -93,9 +93,11 @@ def main() -> None:
                 slowest = (took, seed)
             if done % 10_000 == 0:
                 print(f"{done} cases, {len(failures)} failures, {time.time() - started:.0f} s", flush=True)
-    print(f"\n{done} cases in {time.time() - started:.0f} s: {len(failures)} failures; "
-          f"{records} records parsed, {errors} clean per-file or per-item errors; "
-          f"slowest case {slowest[0] * 1000:.0f} ms (seed {slowest[1]})")
+    print(
+        f"\n{done} cases in {time.time() - started:.0f} s: {len(failures)} failures; "
+        f"{records} records parsed, {errors} clean per-file or per-item errors; "
+        f"slowest case {slowest[0] * 1000:.0f} ms (seed {slowest[1]})"
+    )
     for seed, error in failures[:10]:
         print(f"--- seed {seed}\n{error}")
     sys.exit(1 if failures else 0)

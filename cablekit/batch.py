@@ -79,8 +79,10 @@ def _file_task(task: tuple[str, str | None]):
 
 def _encoded(items) -> list[tuple[Parsed | None, str | None, bytes | None]]:
     """(Parsed, error, the record's JSON line as UTF-8): the worker encodes, not the main process."""
-    return [(Parsed(entry(record), record["warnings"]), None, encode(record)) if record is not None
-            else (None, error, None) for record, error in items]
+    return [
+        (Parsed(entry(record), record["warnings"]), None, encode(record)) if record is not None else (None, error, None)
+        for record, error in items
+    ]
 
 
 def _docs_task(task) -> list[tuple[dict | None, str | None]]:
@@ -111,9 +113,14 @@ def _doc_chunks(path: str, fmt: str | None) -> Iterator[tuple]:
         yield (path, chunk, file_sha)
 
 
-def parse_inputs(inputs: Iterable[tuple[str, str | None]], fmt: str | None = None, jobs: int = 1,
-                 seen: Container[str] = frozenset(), on_input: Callable[[], None] | None = None, absolute: bool = False,
-                 ) -> Iterator[tuple[str, object, str | None, str | None]]:
+def parse_inputs(
+    inputs: Iterable[tuple[str, str | None]],
+    fmt: str | None = None,
+    jobs: int = 1,
+    seen: Container[str] = frozenset(),
+    on_input: Callable[[], None] | None = None,
+    absolute: bool = False,
+) -> Iterator[tuple[str, object, str | None, str | None]]:
     """Yield (path, Parsed, None, JSON line as UTF-8 bytes), (path, None, error, None) or (path, SKIPPED, None, None),
     in input order. *absolute* makes the records' source paths absolute."""
     global _SEEN, _ABSOLUTE
@@ -167,8 +174,7 @@ class _Workers:
         from concurrent.futures import ProcessPoolExecutor
 
         # fork: the workers inherit _SEEN; they only parse.
-        return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_worker_start)
+        return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start)
 
     def submit(self, fn, arg) -> _Task:
         return _Task(self.pool, self.pool.submit(fn, arg), arg)

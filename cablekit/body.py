@@ -84,15 +84,15 @@ def remove_page_markers(lines: list[str], origin_written: str | None) -> tuple[l
 def strip_trailer(lines: list[str]) -> list[str]:
     """Remove transmission trailers, repeated classification and blanks at the end."""
     end = len(lines)
-    while end and (not lines[end - 1] or _TRAILER.match(lines[end - 1])
-                   or _CLASSIFICATION_ONLY.match(lines[end - 1])):
+    while end and (not lines[end - 1] or _TRAILER.match(lines[end - 1]) or _CLASSIFICATION_ONLY.match(lines[end - 1])):
         end -= 1
     return lines[:end]
 
 
 _SIGNER_LINE = re.compile(r"^[A-Z][A-Za-z'\-]+(?:[ /][A-Z][A-Za-z'\-]+){0,2}\s*#*$")
 _SIGNER_AFTER_SENTENCE = re.compile(
-    r"^(?P<text>.*[.!?\")\]])\s+(?P<signer>[A-Z][A-Z'\-]{2,}(?: [A-Z][A-Z'\-]+)?)\s*#*$")
+    r"^(?P<text>.*[.!?\")\]])\s+(?P<signer>[A-Z][A-Z'\-]{2,}(?: [A-Z][A-Z'\-]+)?)\s*#*$"
+)
 
 
 def _signer_words(line: str) -> list[str] | None:
@@ -129,8 +129,7 @@ def find_signers(lines: list[str]) -> tuple[list[str], list[str]]:
         lines = strip_trailer(lines[:-1])
     if not signers and lines:
         m = _SIGNER_AFTER_SENTENCE.match(lines[-1])
-        if m and m.group("signer").split()[0] not in NOT_SIGNERS \
-                and re.search(r"[a-z]", m.group("text")):
+        if m and m.group("signer").split()[0] not in NOT_SIGNERS and re.search(r"[a-z]", m.group("text")):
             signers = [m.group("signer")]
             lines = lines[:-1] + [m.group("text")]
     return signers, lines
@@ -147,13 +146,14 @@ def _marking(text: str) -> tuple[str | None, str]:
     if "/" in mark:
         mark = _SLASH_SPACES.sub(r"\1", mark)
     mark = mark.strip()
-    return mark, text[m.end():]
+    return mark, text[m.end() :]
 
 
 # A line break inside a paragraph joins two lines with a space unless the next
 # line opens a list item: "--", "- ", "*", "a) ", "(1) ", "2. " or a heading "Comment:".
 _JOIN_BREAK = re.compile(
-    r"\n(?<!\n\n)(?!\n|--|-[^\S\n]|\*|\(?[A-Za-z0-9]{1,2}[.)][^\S\n]|[A-Z][A-Za-z ]{0,40}:(?:\n|\Z))")
+    r"\n(?<!\n\n)(?!\n|--|-[^\S\n]|\*|\(?[A-Za-z0-9]{1,2}[.)][^\S\n]|[A-Z][A-Za-z ]{0,40}:(?:\n|\Z))"
+)
 _BLANK_RUN = re.compile(r"\n\n\n+")  # a literal prefix: SRE then scans with a fast string search
 
 
@@ -165,8 +165,7 @@ def _unwrap(lines: list[str]) -> str:
     return _JOIN_BREAK.sub(" ", text).strip()
 
 
-def split_paragraphs(lines: list[str], converted: bool,
-                     continues: bool = False) -> tuple[list[dict], list[str]]:
+def split_paragraphs(lines: list[str], converted: bool, continues: bool = False) -> tuple[list[dict], list[str]]:
     """Split body lines into paragraphs by their numbers.
 
     A line opens paragraph n when it starts with "n." and n continues the
@@ -177,8 +176,11 @@ def split_paragraphs(lines: list[str], converted: bool,
     warnings: list[str] = []
     starts: list[tuple[int, int]] = []  # (line index, number)
     expected = None
-    candidates = [(k, int(m.group(1)), m.end()) for k, line in enumerate(lines)
-                  if line[:1].isdigit() and (m := PARAGRAPH_START.match(line))]
+    candidates = [
+        (k, int(m.group(1)), m.end())
+        for k, line in enumerate(lines)
+        if line[:1].isdigit() and (m := PARAGRAPH_START.match(line))
+    ]
     for pos, (k, num, _) in enumerate(candidates):
         following = candidates[pos + 1][1] if pos + 1 < len(candidates) else None
         if expected is None:
@@ -212,8 +214,8 @@ def split_paragraphs(lines: list[str], converted: bool,
         paragraphs.append({"number": None, "marking": mark, "text": text.strip()})
     for idx, (k, num) in enumerate(starts):
         end = starts[idx + 1][0] if idx + 1 < len(starts) else len(lines)
-        first_line = lines[k][number_end[k]:].strip()
-        chunk = [first_line] + lines[k + 1:end]
+        first_line = lines[k][number_end[k] :].strip()
+        chunk = [first_line] + lines[k + 1 : end]
         if not first_line and len(chunk) > 1:
             chunk = chunk[1:]
         mark, text = _marking(_unwrap(chunk))
@@ -258,13 +260,13 @@ def find_summary(paragraphs: list[dict]) -> str | None:
     if m and (end is None or m.start() < end.start()):
         if end is None:
             # Without an end marker the summary is the paragraph it opens.
-            text = joined[m.end():].split("\n")[0]
+            text = joined[m.end() :].split("\n")[0]
         else:
-            text = joined[m.end():end.start()].rstrip(" \n(")
+            text = joined[m.end() : end.start()].rstrip(" \n(")
         text = re.sub(r"^-+\s*", "", text).strip(" .-")
         return text or None
     if end:
         # Only "END SUMMARY": the summary is what comes before it.
-        text = joined[:end.start()].strip(" .-\n(")
+        text = joined[: end.start()].strip(" .-\n(")
         return text or None
     return None

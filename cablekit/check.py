@@ -35,8 +35,13 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not (self.damaged or self.torn_tail or self.index_state != "fresh"
-                    or self.missing_from_index or self.unknown_in_index)
+        return not (
+            self.damaged
+            or self.torn_tail
+            or self.index_state != "fresh"
+            or self.missing_from_index
+            or self.unknown_in_index
+        )
 
 
 def _classify(line: bytes) -> tuple[dict | None, str | None]:
@@ -107,8 +112,9 @@ def _repair(store: Store, index: Index, report: Report) -> None:
         for number, line in enumerate(handle, 1):
             record, why = _classify(line) if line.endswith(b"\n") else (None, "incomplete last line (torn write)")
             if why:
-                quarantine.append({"offset": offset, "line": number, "reason": why,
-                                   "text": line.decode("utf-8", "replace")})
+                quarantine.append(
+                    {"offset": offset, "line": number, "reason": why, "text": line.decode("utf-8", "replace")}
+                )
             offset += len(line)
             if why:
                 continue

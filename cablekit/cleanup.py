@@ -109,23 +109,25 @@ def strip_controls(text: str, data: bytes | None = None) -> str:
 # Where a line break must have been, in text whose newlines were removed.
 _BREAK_BEFORE = re.compile(
     r"(?<=\S)\s*(?="
-    r"(?:E\.\s?O\.|EO)\s?\d{5}\b"                                  # E.O. 12958
-    r"|(?:TAGS?|TAGE)\s*[:;]?\s+[A-Z]{2,}"                           # TAGS: PREL
-    r"|SUBJ(?:ECT)?\s*:"                                              # SUBJECT:
-    r"|REFS?\s*:|REF\(S\)\s*:"                                        # REF:
-    r"|(?:\(\w{1,4}\)\s*)?CLASSIFIED\s+BY\b"                           # (U) Classified By
+    r"(?:E\.\s?O\.|EO)\s?\d{5}\b"  # E.O. 12958
+    r"|(?:TAGS?|TAGE)\s*[:;]?\s+[A-Z]{2,}"  # TAGS: PREL
+    r"|SUBJ(?:ECT)?\s*:"  # SUBJECT:
+    r"|REFS?\s*:|REF\(S\)\s*:"  # REF:
+    r"|(?:\(\w{1,4}\)\s*)?CLASSIFIED\s+BY\b"  # (U) Classified By
     r")",
     re.IGNORECASE,
 )
 # Numbered paragraphs: never inside a number ("10.") or right after a pilcrow.
 _PARAGRAPH_BREAK = re.compile(
-    r"(?<=\S)(?<![\d\u00b6])\s*(?=\u00b6\s*\d{1,3}\s?\.|\d{1,3}\.\s{1,3}\((?:U|C|S|SBU|LOU|TS)(?:/+[A-Z ]+)?\))")
+    r"(?<=\S)(?<![\d\u00b6])\s*(?=\u00b6\s*\d{1,3}\s?\.|\d{1,3}\.\s{1,3}\((?:U|C|S|SBU|LOU|TS)(?:/+[A-Z ]+)?\))"
+)
 _SIPDIS_GLUED = re.compile(r"(?<=[0-9a-z.])\s*(sipdis)\s*", re.IGNORECASE)
 _FINAL_SIGNER = re.compile(r"\s{2,}([A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+)?)\s*$")
 
 
-_FIELD_WORD = re.compile(r"\b(?:E\.\s?O\.|EO)\s?\d{5}|\bTAGS?\s*[:;]|\bSUBJ(?:ECT)?\s*:|\b\d{1,3}\.\s{1,3}\([A-Z]",
-                         re.IGNORECASE)
+_FIELD_WORD = re.compile(
+    r"\b(?:E\.\s?O\.|EO)\s?\d{5}|\bTAGS?\s*[:;]|\bSUBJ(?:ECT)?\s*:|\b\d{1,3}\.\s{1,3}\([A-Z]", re.IGNORECASE
+)
 
 
 def _collapsed_line(line: str) -> bool:
@@ -171,8 +173,7 @@ def normalise(text: str) -> tuple[list[str], list[str], bool]:
         data = text.encode("utf-8")
     except UnicodeEncodeError:
         text, count = replace_surrogates(text)
-        warnings.append(f"{count} lone surrogate code point(s) (from escapes such as '\\ud800') "
-                        f"replaced with U+FFFD")
+        warnings.append(f"{count} lone surrogate code point(s) (from escapes such as '\\ud800') replaced with U+FFFD")
         data = text.encode("utf-8")
     text = strip_controls(text, data)
     lines = [line.strip() for line in text.split("\n")]

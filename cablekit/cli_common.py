@@ -78,7 +78,10 @@ def emit(line: str) -> None:
 def store_option(func):
     """--store PATH, shared by every command that uses the store (also $CABLEKIT_STORE)."""
     return click.option(
-        "--store", "store_path", type=click.Path(file_okay=False, path_type=Path), default=None,
+        "--store",
+        "store_path",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
         help="Store folder (default: $CABLEKIT_STORE, else ~/.local/share/cablekit/store).",
     )(func)
 
@@ -91,7 +94,6 @@ def open_store(store_path: Path | None):
 
 def notify(message: str) -> None:
     report(message)
-
 
 
 def compile_search(words: tuple[str, ...], since: str | None, until: str | None):

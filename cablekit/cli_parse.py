@@ -33,17 +33,44 @@ from .vocab import FORMATS
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON record per line on stdout; no store.")
 @click.option("--strict", is_flag=True, help="Treat a record with warnings as a failed file.")
-@click.option("--format", "input_format", type=click.Choice(("auto",) + FORMATS), default="auto",
-              show_default=True, help="Input style; 'auto' detects it from each file's content.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Parallel workers (default: the number of cores). Output order does not depend on it.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the records (JSON lines) to this file instead of the store; a .gz name compresses.")
-@click.option("--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write one JSON line per failed file or row (path, reason) to this file.")
+@click.option(
+    "--format",
+    "input_format",
+    type=click.Choice(("auto",) + FORMATS),
+    default="auto",
+    show_default=True,
+    help="Input style; 'auto' detects it from each file's content.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Parallel workers (default: the number of cores). Output order does not depend on it.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the records (JSON lines) to this file instead of the store; a .gz name compresses.",
+)
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write one JSON line per failed file or row (path, reason) to this file.",
+)
 @store_option
-def parse(paths: tuple[str, ...], as_json: bool, strict: bool, input_format: str, jobs: int | None,
-          output: Path | None, errors_path: Path | None, store_path: Path | None) -> None:
+def parse(
+    paths: tuple[str, ...],
+    as_json: bool,
+    strict: bool,
+    input_format: str,
+    jobs: int | None,
+    output: Path | None,
+    errors_path: Path | None,
+    store_path: Path | None,
+) -> None:
     """Parse cables in files, folders (recursively) or '-' (stdin).
 
     Without --json the records go into the store (one per id, the latest
@@ -196,8 +223,10 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
         finally:
             progress.stop()
     os.replace(tmp, output)
-    report(f"{'interrupted: ' if interrupted else ''}wrote {written} records to {output}, "
-           f"failed {run.counts['failed']}{run.summary_of_failures()}")
+    report(
+        f"{'interrupted: ' if interrupted else ''}wrote {written} records to {output}, "
+        f"failed {run.counts['failed']}{run.summary_of_failures()}"
+    )
     if interrupted:
         sys.exit(130)
     return run.counts["failed"]
@@ -232,9 +261,11 @@ def _parse_into_store(paths: tuple[str, ...], run: _Run, store) -> int:
         progress.stop()
         index.close()
     replaced = f" ({written['replaced']} replaced)" if written["replaced"] else ""
-    report(f"{'interrupted: ' if interrupted else ''}parsed {written['parsed']}{replaced}, "
-           f"skipped {counts['skipped'] + written['skipped']} unchanged, "
-           f"failed {counts['failed']}{run.summary_of_failures()}; store: {store.root}")
+    report(
+        f"{'interrupted: ' if interrupted else ''}parsed {written['parsed']}{replaced}, "
+        f"skipped {counts['skipped'] + written['skipped']} unchanged, "
+        f"failed {counts['failed']}{run.summary_of_failures()}; store: {store.root}"
+    )
     if interrupted:
         sys.exit(130)
     return counts["failed"]

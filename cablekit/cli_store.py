@@ -34,11 +34,21 @@ def _parse_fields(fields: str | None) -> list[str] | None:
 @click.argument("query", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print full records, one JSON object per line.")
 @click.option("--fields", help="With --json, only these fields (comma-separated), e.g. id,date,subject.")
-@click.option("-n", "--limit", type=click.IntRange(min=1), default=None,
-              help="At most this many results (default 20 in the table, all with --json).")
+@click.option(
+    "-n",
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="At most this many results (default 20 in the table, all with --json).",
+)
 @click.option("--count", is_flag=True, help="Print only the number of matching cables.")
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
-              help="Best matches first, or oldest first by date.")
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "date"]),
+    default="relevance",
+    show_default=True,
+    help="Best matches first, or oldest first by date.",
+)
 @click.option("--reverse", is_flag=True, help="Reverse the order.")
 @click.option("--since", help="Only cables from this date on (2008, 2008-03, 2008-03-25).")
 @click.option("--until", help="Only cables up to this date (inclusive).")
@@ -186,8 +196,23 @@ def _raw_text(record: dict) -> str:
     return record.get("text") or ""
 
 
-CSV_COLUMNS = ("id", "date", "classification", "origin", "serial", "caveats", "tags", "subject", "references",
-               "classified_by", "signers", "summary", "partial", "source", "text")
+CSV_COLUMNS = (
+    "id",
+    "date",
+    "classification",
+    "origin",
+    "serial",
+    "caveats",
+    "tags",
+    "subject",
+    "references",
+    "classified_by",
+    "signers",
+    "summary",
+    "partial",
+    "source",
+    "text",
+)
 
 
 def _csv_row(record: dict) -> list:
@@ -206,10 +231,20 @@ def _csv_row(record: dict) -> list:
 
 @click.command()
 @click.argument("query", nargs=-1)
-@click.option("--format", "out_format", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
-              help="JSON lines (full records) or CSV (flat columns, lists joined with |).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (.gz compresses) instead of stdout.")
+@click.option(
+    "--format",
+    "out_format",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="JSON lines (full records) or CSV (flat columns, lists joined with |).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (.gz compresses) instead of stdout.",
+)
 @click.option("--since", help="Only cables from this date on (2008, 2008-03, 2008-03-25).")
 @click.option("--until", help="Only cables up to this date (inclusive).")
 @store_option
@@ -313,8 +348,7 @@ def index_cmd(rebuild: bool, compact: bool, store_path: Path | None) -> None:
 
 
 @click.command()
-@click.option("--repair", is_flag=True,
-              help="Quarantine damaged lines, keep one line per id, rebuild the index.")
+@click.option("--repair", is_flag=True, help="Quarantine damaged lines, keep one line per id, rebuild the index.")
 @store_option
 def check(repair: bool, store_path: Path | None) -> None:
     """Check that the store reads cleanly and that its index matches it.
@@ -344,13 +378,19 @@ def check(repair: bool, store_path: Path | None) -> None:
     if result.index_state != "fresh":
         report(f"index: {result.index_state} (it will be caught up or rebuilt on next use)")
     if result.missing_from_index:
-        report(f"index: {len(result.missing_from_index)}+ ids of records.jsonl are not indexed, "
-               f"e.g. {result.missing_from_index[0]}")
+        report(
+            f"index: {len(result.missing_from_index)}+ ids of records.jsonl are not indexed, "
+            f"e.g. {result.missing_from_index[0]}"
+        )
     if result.unknown_in_index:
-        report(f"index: {len(result.unknown_in_index)}+ indexed ids are not in records.jsonl, "
-               f"e.g. {result.unknown_in_index[0]}")
-    report(f"{result.lines} lines, {result.ids} cables ({result.superseded} superseded lines), "
-           f"{len(result.damaged)} damaged; index holds {result.index_count}")
+        report(
+            f"index: {len(result.unknown_in_index)}+ indexed ids are not in records.jsonl, "
+            f"e.g. {result.unknown_in_index[0]}"
+        )
+    report(
+        f"{result.lines} lines, {result.ids} cables ({result.superseded} superseded lines), "
+        f"{len(result.damaged)} damaged; index holds {result.index_count}"
+    )
     if result.repaired:
         report(f"repaired: {result.quarantined} line(s) moved to {store.root / QUARANTINE}; index rebuilt")
         sys.exit(EXIT_OK)

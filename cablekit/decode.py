@@ -18,7 +18,7 @@ def decode_bytes(data: bytes) -> tuple[str, list[str]]:
     """Decode *data*, returning the text and a list of warnings."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            text = data[len(bom):].decode(encoding, errors="replace")
+            text = data[len(bom) :].decode(encoding, errors="replace")
             warnings = [] if encoding == "utf-8" else [f"decoded as {encoding.upper()} (byte order mark)"]
             if "\ufffd" in text:
                 warnings.append(f"some bytes were not valid {encoding.upper()} and were replaced")

@@ -85,7 +85,7 @@ def _is_code(token: str) -> bool:
 
 def _without_keyword(lines: list[str]) -> list[str]:
     _, m = field_kind(lines[0])
-    return [lines[0][m.end():] if m else lines[0]] + lines[1:]
+    return [lines[0][m.end() :] if m else lines[0]] + lines[1:]
 
 
 def extract_tags(lines: list[str], ctx: dict) -> tuple[list[str], list[str]]:
@@ -108,8 +108,16 @@ def extract_tags(lines: list[str], ctx: dict) -> tuple[list[str], list[str]]:
             continue
         nxt = tokens[i + 1][0] if i + 1 < len(tokens) else None
         # A person tag: SURNAME, GIVEN (two words that are not codes).
-        if nxt and tokens[i][1] and not _is_code(tok) and not _is_code(nxt) and len(tok) >= 3 \
-                and tok.isalpha() and nxt.replace(".", "").isalpha() and len(_split_glued(tok)) == 1:
+        if (
+            nxt
+            and tokens[i][1]
+            and not _is_code(tok)
+            and not _is_code(nxt)
+            and len(tok) >= 3
+            and tok.isalpha()
+            and nxt.replace(".", "").isalpha()
+            and len(_split_glued(tok)) == 1
+        ):
             tags.append(f"{tok}, {nxt}")
             i += 2
             continue
@@ -159,12 +167,12 @@ def _ref_items(text: str) -> list[tuple[str | None, str]]:
         if not seq:
             return [(None, text.strip())] if text.strip() else []
     items = []
-    if seq[0].start() > 0 and text[:seq[0].start()].strip(" ;,"):
-        items.append((None, text[:seq[0].start()].strip(" ;,")))
+    if seq[0].start() > 0 and text[: seq[0].start()].strip(" ;,"):
+        items.append((None, text[: seq[0].start()].strip(" ;,")))
     for k, m in enumerate(seq):
         end = seq[k + 1].start() if k + 1 < len(seq) else len(text)
         label = (m.group("a") or m.group("b")).upper()
-        item = text[m.end():end].strip(" ;,")
+        item = text[m.end() : end].strip(" ;,")
         # "A. A) BRASILIA 236": the label written twice.
         item = re.sub(rf"^\(?{label}[.)]\s+", "", item, flags=re.IGNORECASE)
         items.append((label, item))
@@ -196,8 +204,7 @@ def extract_refs(lines: list[str], ctx: dict) -> tuple[list[dict], list[str]]:
                 refs.append(ref)
     warnings = []
     if inferred:
-        msg = (f"year of reference(s) {', '.join(inferred)} not written; "
-               f"taken from the citing cable ({ctx.get('year')})")
+        msg = f"year of reference(s) {', '.join(inferred)} not written; taken from the citing cable ({ctx.get('year')})"
         if ctx.get("month") == 1:
             msg += "; the cable is from January, so a December citation would be a year earlier"
         warnings.append(msg)
@@ -206,8 +213,9 @@ def extract_refs(lines: list[str], ctx: dict) -> tuple[list[dict], list[str]]:
 
 # --- Classified By ---------------------------------------------------------
 
-_REASON_SPLIT = re.compile(r"[,;.]?\s*\b(?:for\s+)?(?:reasons?|per|under)\b\s*:?|,\s*(?=1\.\d)|\s+(?=1\.[4-6]\b)",
-                           re.IGNORECASE)
+_REASON_SPLIT = re.compile(
+    r"[,;.]?\s*\b(?:for\s+)?(?:reasons?|per|under)\b\s*:?|,\s*(?=1\.\d)|\s+(?=1\.[4-6]\b)", re.IGNORECASE
+)
 _REASON = re.compile(r"\b1\s?\.\s?([4-6])\s*(.*?)(?=\b1\s?\.\s?[4-6]\b|$)", re.IGNORECASE)
 _LETTER = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
 
@@ -257,8 +265,9 @@ def _title_and_name(who: str) -> tuple[str | None, str | None]:
 
 def extract_classified_by(lines: list[str], ctx: dict) -> tuple[dict | None, list[str]]:
     text = _join(lines)
-    body = re.sub(r"^(?:\(\w{1,6}\)\s*)?(?:CLASSIFIED\s+BY|CLASSIFIED|CLASSIFICATION\s+BY)\s*:?\s*", "", text,
-                  flags=re.IGNORECASE)
+    body = re.sub(
+        r"^(?:\(\w{1,6}\)\s*)?(?:CLASSIFIED\s+BY|CLASSIFIED|CLASSIFICATION\s+BY)\s*:?\s*", "", text, flags=re.IGNORECASE
+    )
     parts = _REASON_SPLIT.split(body, maxsplit=1)
     who = parts[0].strip(" ,;.")
     # "Classified By: ..., E.O. 12958, reasons": the order is not part of the name.

@@ -15,8 +15,7 @@ from datetime import datetime, timedelta, timezone
 from .preamble import CLASSIFICATION_LINE
 from .vocab import PRECEDENCE_LETTERS, PRECEDENCE_WORDS
 
-MONTHS = {m: i for i, m in enumerate(
-    "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(), start=1)}
+MONTHS = {m: i for i, m in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(), start=1)}
 
 PARTIAL_SENTENCE = re.compile(
     r"This record is a partial extract of the original cable\.\s*"
@@ -28,9 +27,7 @@ PARTIAL_SENTENCE = re.compile(
 DTG = re.compile(
     r"(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})Z\s*(?P<month>[A-Za-z]{3})\s*(?P<year>\d{2}(?:\d{2})?)\b"
 )
-_DTG_LINE = re.compile(
-    r"^(?P<prec>(?:[ZOPRY]{1,2}\s+){1,2})?" + DTG.pattern + r"(?P<rest>.*)$"
-)
+_DTG_LINE = re.compile(r"^(?P<prec>(?:[ZOPRY]{1,2}\s+){1,2})?" + DTG.pattern + r"(?P<rest>.*)$")
 _TRANSMISSION_ID = re.compile(r"^(VZCZC[A-Z0-9]*)\s*$")
 _PROSIGN = re.compile(r"^(ZZ|OO|PP|RR|YY|ZZ)\s+(R[A-Z0-9]{3,}(?:\s+R[A-Z0-9]{3,})*)\s*$")
 _ROUTING_MORE = re.compile(r"^(?:R[A-Z0-9]{3,}\s*)+$")
@@ -54,9 +51,7 @@ _DRAFTING = re.compile(
     r"^(DRAFTED BY|APPROVED BY|CLEARED BY|CLEARANCES?|DESIRED DISTRIBUTION|XTAGS?:|"
     r"R \d{6}Z|O \d{6}Z)\b"
 )
-_CLASSIFICATION_ONLY = re.compile(
-    r"^(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|UNCLAS)\s*$"
-)
+_CLASSIFICATION_ONLY = re.compile(r"^(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|UNCLAS)\s*$")
 # Addressee: [ROUTING/]PLAD [PRECEDENCE] [number], PRECEDENCE one of PRECEDENCE_WORDS
 # or "NIACT <word>". tests/test_excerpts.py holds the regex this reading replaced.
 _ROUTING_PREFIX = re.compile(r"(R[A-Z0-9]{3,}|ZEN)\s*/\s*")
@@ -73,7 +68,7 @@ def _split_addressee(text: str) -> tuple[str | None, str, str | None, str | None
     """
     routing = None
     if (m := _ROUTING_PREFIX.match(text)) and m.end() < len(text):
-        routing, text = m.group(1), text[m.end():]
+        routing, text = m.group(1), text[m.end() :]
     words = text.rsplit(None, 3)
     n = len(words)
 
@@ -114,9 +109,14 @@ def dtg_to_datetime(match: re.Match) -> datetime | None:
     if len(match.group("year")) == 2:
         year += 1900 if year >= 60 else 2000
     try:
-        return datetime(year, month or 0, int(match.group("day")),
-                        int(match.group("hour")), int(match.group("minute")),
-                        tzinfo=timezone.utc)
+        return datetime(
+            year,
+            month or 0,
+            int(match.group("day")),
+            int(match.group("hour")),
+            int(match.group("minute")),
+            tzinfo=timezone.utc,
+        )
     except (ValueError, TypeError):
         return None
 
@@ -146,15 +146,20 @@ _NOT_ADDRESSEE = re.compile(
 
 def _looks_like_addressee(line: str) -> bool:
     """A continuation line of TO/INFO: an upper-case post name, not the preamble."""
-    return len(line) <= 90 and line == line.upper() and not _NOT_ADDRESSEE.match(line) \
+    return (
+        len(line) <= 90
+        and line == line.upper()
+        and not _NOT_ADDRESSEE.match(line)
         and not CLASSIFICATION_LINE.match(line)
+    )
 
 
 # An addressee line that cannot be any other header line: "RUEHFR/AMEMBASSY PARIS"
 # or a plain post name, not a keyword (FM, TO, INFO, XMT, BT, ZN..., PAGE, ACTION...).
 _PLAIN_ADDRESSEE = re.compile(
     r"^(?:R[A-Z0-9]{3,}/|(?!(?:FM|TO|INFO|XMT|BT|ZN[RY]|DE|PAGE|ACTION|ORIGIN|DRAFTED|APPROVED|CLEARED|VZCZC|"
-    r"UNCLAS|CONFIDENTIAL|SECRET|LIMITED|XTAGS?)\b|[ZOPRY](?:\s+[ZOPRY])?\s+\d)[A-Z])")
+    r"UNCLAS|CONFIDENTIAL|SECRET|LIMITED|XTAGS?)\b|[ZOPRY](?:\s+[ZOPRY])?\s+\d)[A-Z])"
+)
 
 
 def read_header(lines: list[str], start: int = 0) -> tuple[dict | None, int, dict]:
@@ -175,8 +180,12 @@ def read_header(lines: list[str], start: int = 0) -> tuple[dict | None, int, dic
         if not line:
             i += 1
             continue
-        if (block is header["to"] or block is header["info"]) and _PLAIN_ADDRESSEE.match(line) \
-                and _looks_like_addressee(line) and not _DISTRIBUTION.match(line):
+        if (
+            (block is header["to"] or block is header["info"])
+            and _PLAIN_ADDRESSEE.match(line)
+            and _looks_like_addressee(line)
+            and not _DISTRIBUTION.match(line)
+        ):
             # The common case inside a long TO/INFO list, without the keyword tests below.
             block.append(_addressee(line))
             seen = True
@@ -185,7 +194,7 @@ def read_header(lines: list[str], start: int = 0) -> tuple[dict | None, int, dic
         partial = PARTIAL_SENTENCE.match(line)
         if partial:
             info["partial"] = True
-            rest = line[partial.end():].strip()
+            rest = line[partial.end() :].strip()
             if rest:
                 lines[i] = rest
                 continue
@@ -208,8 +217,9 @@ def read_header(lines: list[str], start: int = 0) -> tuple[dict | None, int, dic
         elif m := _DTG_LINE.match(line):
             if seen and header["dtg"] and not _FM.match(lines[i + 1] if i + 1 < n else ""):
                 break
-            header["dtg"] = (f"{m.group('day')}{m.group('hour')}{m.group('minute')}Z "
-                             f"{m.group('month').upper()} {m.group('year')}")
+            header["dtg"] = (
+                f"{m.group('day')}{m.group('hour')}{m.group('minute')}Z {m.group('month').upper()} {m.group('year')}"
+            )
             letters = (m.group("prec") or "").split()
             if letters:
                 header["precedence"] = PRECEDENCE_LETTERS.get(letters[0][0])
@@ -236,20 +246,28 @@ def read_header(lines: list[str], start: int = 0) -> tuple[dict | None, int, dic
                 block.append(m.group(1).strip())
         elif _BT.match(line):
             block = None
-        elif _DISTRIBUTION.match(line) or _ORIGIN_ACTION.match(line) or _PAGE.match(line) \
-                or _DASHES.match(line) or _DRAFTING.match(line):
+        elif (
+            _DISTRIBUTION.match(line)
+            or _ORIGIN_ACTION.match(line)
+            or _PAGE.match(line)
+            or _DASHES.match(line)
+            or _DRAFTING.match(line)
+        ):
             # Distribution blocks of older telegrams: part of the header, no field.
             block = None if not _PAGE.match(line) else block
             info["telegram"] = True
         elif _CLASSIFICATION_ONLY.match(line) and not seen and i + 1 < n:
             # Older telegrams repeat the classification above "PAGE 01".
-            nxt = next((x for x in lines[i + 1:i + 4] if x), "")
+            nxt = next((x for x in lines[i + 1 : i + 4] if x), "")
             if not _PAGE.match(nxt):
                 break
         elif block is not None and _looks_like_addressee(line):
             block.append(line if block is header["xmt"] else _addressee(line))
-        elif (header["transmission_id"] or header["station"] or info.get("telegram")) and not header["from"] \
-                and _looks_like_addressee(line):
+        elif (
+            (header["transmission_id"] or header["station"] or info.get("telegram"))
+            and not header["from"]
+            and _looks_like_addressee(line)
+        ):
             # Stray routing residue between VZCZC and FM ("(CCY AD3230EB ...)").
             info["warnings"].append(f"unrecognised header line '{line[:60]}' passed over")
         else:
@@ -269,13 +287,11 @@ def julian_check(julian: str | None, date: datetime | None) -> str | None:
         return None
     day, hhmm = int(julian[:3]), julian[3:]
     try:
-        when = datetime(date.year, 1, 1, int(hhmm[:2]), int(hhmm[2:]), tzinfo=timezone.utc) \
-            + timedelta(days=day - 1)
+        when = datetime(date.year, 1, 1, int(hhmm[:2]), int(hhmm[2:]), tzinfo=timezone.utc) + timedelta(days=day - 1)
     except ValueError:
         return f"the DE line's Julian date '{julian}' is not a valid day and time"
     gap = abs((when - date).total_seconds())
     gap = min(gap, abs(gap - 366 * 86400), abs(gap - 365 * 86400))
     if gap > 2 * 86400:
-        return (f"the DE line's Julian date '{julian}' (day {day}) is more than two days "
-                f"from the date-time group")
+        return f"the DE line's Julian date '{julian}' (day {day}) is more than two days from the date-time group"
     return None

@@ -107,8 +107,15 @@ class Entry(NamedTuple):
 
 
 def entry(record: dict) -> Entry:
-    return Entry(record["id"], (record.get("source") or {}).get("sha256"), record.get("date"),
-                 record.get("classification"), record.get("origin"), record.get("subject"), _fts_row(record))
+    return Entry(
+        record["id"],
+        (record.get("source") or {}).get("sha256"),
+        record.get("date"),
+        record.get("classification"),
+        record.get("origin"),
+        record.get("subject"),
+        _fts_row(record),
+    )
 
 
 class SeenLookup:
@@ -183,8 +190,9 @@ class Index:
         return row[0] if row else None
 
     def _set_meta(self, **values) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
-                            [(k, str(v)) for k, v in values.items()])
+        self.db.executemany(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", [(k, str(v)) for k, v in values.items()]
+        )
 
     def _file_identity(self) -> tuple[str, int]:
         st = os.stat(self.store.records_path)
@@ -215,24 +223,34 @@ class Index:
         ids = list(latest)
         old = []
         for k in range(0, len(ids), 500):
-            part = ids[k:k + 500]
-            old += self.db.execute("SELECT rowid, offset, length FROM records "
-                                   f"WHERE id IN ({','.join('?' * len(part))})", part).fetchall()
+            part = ids[k : k + 500]
+            old += self.db.execute(
+                f"SELECT rowid, offset, length FROM records WHERE id IN ({','.join('?' * len(part))})", part
+            ).fetchall()
         replaced += len(old)
-        self.db.executemany(f"INSERT INTO fts(fts, rowid, {_FTS_COLUMNS}) VALUES ('delete', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            [(rowid, *values) for rowid, values in self._indexed_values(old)])
+        self.db.executemany(
+            f"INSERT INTO fts(fts, rowid, {_FTS_COLUMNS}) VALUES ('delete', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(rowid, *values) for rowid, values in self._indexed_values(old)],
+        )
         self.db.executemany("DELETE FROM records WHERE rowid = ?", [(rowid,) for rowid, _, _ in old])
         first = self.db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM records").fetchone()[0]
         rows, fts = [], []
         for rowid, (e, offset, length) in enumerate(latest.values(), start=first):
             rows.append((rowid, e.id, offset, length, e.sha256, e.date, e.classification, e.origin, e.subject))
             fts.append((rowid, *e.fts))
-        self.db.executemany("INSERT INTO records(rowid, id, offset, length, sha256, date, classification, origin,"
-                            " subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        self.db.executemany("INSERT INTO fts(rowid, subject, body, tags, signers, origin, cls, cid, refs)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", fts)
-        self.db.executemany("INSERT OR IGNORE INTO seen(sha256) VALUES (?)",
-                            [(e.sha256,) for e, _, _ in items if e.sha256])
+        self.db.executemany(
+            "INSERT INTO records(rowid, id, offset, length, sha256, date, classification, origin,"
+            " subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        self.db.executemany(
+            "INSERT INTO fts(rowid, subject, body, tags, signers, origin, cls, cid, refs)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            fts,
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO seen(sha256) VALUES (?)", [(e.sha256,) for e, _, _ in items if e.sha256]
+        )
         return replaced
 
     def index_lines(self, start: int, notify: Notify | None = None) -> tuple[int, int]:
@@ -371,8 +389,9 @@ class Index:
     def lookup(self, cable_id: str) -> tuple[int, int] | None:
         row = self.db.execute("SELECT offset, length FROM records WHERE id = ?", (cable_id,)).fetchone()
         if row is None:
-            row = self.db.execute("SELECT offset, length FROM records WHERE id = ? COLLATE NOCASE",
-                                  (cable_id,)).fetchone()
+            row = self.db.execute(
+                "SELECT offset, length FROM records WHERE id = ? COLLATE NOCASE", (cable_id,)
+            ).fetchone()
         return row
 
     def count(self) -> int:
@@ -384,14 +403,24 @@ class Index:
 
         wanted = cable_id.upper()
         letters = "".join(c for c in wanted if c.isalpha())
-        candidates = [r[0] for r in self.db.execute(
-            "SELECT id FROM records WHERE id LIKE ? LIMIT 50000", (f"%{letters[:4]}%",))] if letters else []
+        candidates = (
+            [r[0] for r in self.db.execute("SELECT id FROM records WHERE id LIKE ? LIMIT 50000", (f"%{letters[:4]}%",))]
+            if letters
+            else []
+        )
         if len(candidates) < n:
             candidates += [r[0] for r in self.db.execute("SELECT id FROM records LIMIT 50000")]
         return difflib.get_close_matches(wanted, list(dict.fromkeys(candidates)), n=n, cutoff=0.5)
 
-    def search(self, compiled: Compiled, *, sort: str = "relevance", reverse: bool = False,
-               limit: int | None = None, snippets: bool = True) -> list[dict]:
+    def search(
+        self,
+        compiled: Compiled,
+        *,
+        sort: str = "relevance",
+        reverse: bool = False,
+        limit: int | None = None,
+        snippets: bool = True,
+    ) -> list[dict]:
         """Run a compiled query; rows carry id, date, classification, origin, subject, offset,
         length, score and snippet (None unless *snippets*)."""
         cols = "r.id, r.date, r.classification, r.origin, r.subject, r.offset, r.length"
@@ -402,15 +431,20 @@ class Index:
             if limit is not None:
                 inner += " LIMIT ?"
                 params.append(limit)
-            sql = f"SELECT {cols}, m.score AS score, m.rowid AS rowid FROM ({inner}) m " \
-                  "JOIN records r ON r.rowid = m.rowid ORDER BY " + \
-                  ("m.score DESC, m.rowid DESC" if reverse else "m.score, m.rowid")
+            sql = (
+                f"SELECT {cols}, m.score AS score, m.rowid AS rowid FROM ({inner}) m "
+                "JOIN records r ON r.rowid = m.rowid ORDER BY "
+                + ("m.score DESC, m.rowid DESC" if reverse else "m.score, m.rowid")
+            )
         else:
             sql, params = self._filtered(compiled, f"{cols}, 0 AS score, r.rowid AS rowid")
             if sort == "date" or not compiled.match:
                 newest_first = reverse if sort == "date" else not reverse
-                sql += " ORDER BY r.date DESC NULLS LAST, r.id DESC" if newest_first \
+                sql += (
+                    " ORDER BY r.date DESC NULLS LAST, r.id DESC"
+                    if newest_first
                     else " ORDER BY r.date ASC NULLS LAST, r.id"
+                )
             if limit is not None:
                 sql += " LIMIT ?"
                 params.append(limit)
@@ -427,16 +461,20 @@ class Index:
         indexed on their own in a throwaway in-memory table, where the same query marks
         the words: made only for the rows shown, never for every match."""
         # A line that cannot be read shows no snippet.
-        values = [(row["rowid"], *fts) for row in rows
-                  if (fts := self._stored_fts(row["offset"], row["length"])) is not None]
+        values = [
+            (row["rowid"], *fts) for row in rows if (fts := self._stored_fts(row["offset"], row["length"])) is not None
+        ]
         if not values:
             return {}
         db = sqlite3.connect(":memory:")
         try:
             db.executescript(_FTS_SCHEMA.replace("content = '', ", ""))
             db.executemany(f"INSERT INTO fts(rowid, {_FTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
-            return dict(db.execute("SELECT rowid, snippet(fts, -1, char(2), char(3), '…', 14) FROM fts "
-                                   "WHERE fts MATCH ?", (match,)))
+            return dict(
+                db.execute(
+                    "SELECT rowid, snippet(fts, -1, char(2), char(3), '…', 14) FROM fts WHERE fts MATCH ?", (match,)
+                )
+            )
         finally:
             db.close()
 

@@ -18,17 +18,33 @@ from .refs import canonical_station
 _ID_JUNK = re.compile(r"SECTION\d+OF\d+|EFTO|NOFORN|SIPDIS|SENSITIVE|AMEMBASSY|AMCONSUL|USMISSION|LIMDIS|EXDIS|NODIS")
 _ID = re.compile(r"^(?P<year>\d{2}|\d{4})(?P<station>[A-Z]+?)(?P<serial>\d+)(?P<suffix>_[a-z])?$")
 _CLASSIFICATIONS = {
-    "UNCLASSIFIED", "UNCLASSIFIED//FOR OFFICIAL USE ONLY", "LIMITED OFFICIAL USE", "CONFIDENTIAL",
-    "CONFIDENTIAL//NOFORN", "SECRET", "SECRET//NOFORN", "TOP SECRET", "TOP SECRET//NOFORN",
+    "UNCLASSIFIED",
+    "UNCLASSIFIED//FOR OFFICIAL USE ONLY",
+    "LIMITED OFFICIAL USE",
+    "CONFIDENTIAL",
+    "CONFIDENTIAL//NOFORN",
+    "SECRET",
+    "SECRET//NOFORN",
+    "TOP SECRET",
+    "TOP SECRET//NOFORN",
 }
 # Prose origins ("Embassy Bern") whose station is not just the place name.
 _ORIGIN_PROSE = re.compile(
     r"^(?:Embassy|Embasy|Consulate|Consulate General|Mission|US Mission(?: to)?|US Interests Section|"
-    r"U\.S\. Mission(?: to)?|USEU|REO|American Embassy|US Office|Office)\s+", re.IGNORECASE)
-_ORIGIN_NAMES = {"SECRETARY OF STATE": "STATE", "MISSION USNATO": "USNATO", "USUN NEW YORK": "USUNNEWYORK",
-                 "MISSION GENEVA": "GENEVA", "UNVIE": "UNVIEVIENNA", "MISSION UNVIE VIENNA": "UNVIEVIENNA",
-                 "US MISSION USOSCE": "USOSCE", "AMERICAN INSTITUTE TAIWAN, TAIPEI": "AITTAIPEI",
-                 "USEU BRUSSELS": "USEUBRUSSELS"}
+    r"U\.S\. Mission(?: to)?|USEU|REO|American Embassy|US Office|Office)\s+",
+    re.IGNORECASE,
+)
+_ORIGIN_NAMES = {
+    "SECRETARY OF STATE": "STATE",
+    "MISSION USNATO": "USNATO",
+    "USUN NEW YORK": "USUNNEWYORK",
+    "MISSION GENEVA": "GENEVA",
+    "UNVIE": "UNVIEVIENNA",
+    "MISSION UNVIE VIENNA": "UNVIEVIENNA",
+    "US MISSION USOSCE": "USOSCE",
+    "AMERICAN INSTITUTE TAIWAN, TAIPEI": "AITTAIPEI",
+    "USEU BRUSSELS": "USEUBRUSSELS",
+}
 
 
 def canonical_id(published: str) -> tuple[str, bool]:
@@ -112,8 +128,7 @@ def apply(record: dict, meta: dict) -> None:
         value = " ".join(value.upper().split())
         if value in _CLASSIFICATIONS:
             if record["classification"] and record["classification"] != value:
-                warnings.append(f"the text is marked {record['classification']} but the source's metadata "
-                                f"says {value}")
+                warnings.append(f"the text is marked {record['classification']} but the source's metadata says {value}")
             record["classification"] = value
         else:
             warnings.append(f"metadata classification '{meta['classification']}' is not one of the known values")
@@ -124,8 +139,9 @@ def apply(record: dict, meta: dict) -> None:
         elif record["date"] is None:
             if meta.get("date_precision") == "hour":
                 when = when.replace(minute=0, second=0)
-                warnings.append("date from the page's Created cell; its minutes are not reliable, so only "
-                                "the hour is kept")
+                warnings.append(
+                    "date from the page's Created cell; its minutes are not reliable, so only the hour is kept"
+                )
             elif meta.get("date_precision") == "day":
                 when = when.replace(hour=0, minute=0, second=0)
             record["date"] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -135,8 +151,9 @@ def apply(record: dict, meta: dict) -> None:
             # fromisoformat: strptime costs some 20 us a call (3.10 reads no "Z", so it is cut off).
             sent = datetime.fromisoformat(record["date"].rstrip("Z")).replace(tzinfo=timezone.utc)
             if abs(sent - when) > timedelta(days=1):
-                warnings.append(f"the date-time group ({record['date']}) and the source's date ({value}) "
-                                f"are more than a day apart")
+                warnings.append(
+                    f"the date-time group ({record['date']}) and the source's date ({value}) are more than a day apart"
+                )
     if not record["subject"] and meta.get("subject"):
         record["subject"] = meta["subject"]
         warnings.append("no SUBJECT line in the text; subject taken from the source's title")

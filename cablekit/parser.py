@@ -23,18 +23,21 @@ from .refs import canonical_station, make_id
 SCHEMA_VERSION = 1
 
 # The six classification values of the 2010 release and the older LOU.
-_SECURITY_LEVELS = {"U": "UNCLASSIFIED", "E": "UNCLASSIFIED", "C": "CONFIDENTIAL",
-                    "S": "SECRET", "T": "TOP SECRET"}
+_SECURITY_LEVELS = {"U": "UNCLASSIFIED", "E": "UNCLASSIFIED", "C": "CONFIDENTIAL", "S": "SECRET", "T": "TOP SECRET"}
 ID_PATTERN = re.compile(r"^(?P<year>\d{2}|\d{4})(?P<station>[A-Z]+?)(?P<serial>\d+)(?:_[a-z])?$")
-_CLASSIFIED_BY_IN_BODY = re.compile(r"^(?:\d{1,2}\s?\.\s*)?(?:\(\s*\w+\s*\)\s*)?(CLASSIFIED\s+BY\b.*)$",
-                                    re.IGNORECASE)
+_CLASSIFIED_BY_IN_BODY = re.compile(r"^(?:\d{1,2}\s?\.\s*)?(?:\(\s*\w+\s*\)\s*)?(CLASSIFIED\s+BY\b.*)$", re.IGNORECASE)
 
 
 _DATELINE = re.compile(
     r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s+(\d{1,2})\s+([A-Z][a-z]+)\s+(\d{4}),\s+"
-    r"(\d{1,2}):(\d{2})\s*$")
-_MONTH_NAMES = {m: i for i, m in enumerate(("January February March April May June July August September "
-                                            "October November December").split(), start=1)}
+    r"(\d{1,2}):(\d{2})\s*$"
+)
+_MONTH_NAMES = {
+    m: i
+    for i, m in enumerate(
+        ("January February March April May June July August September October November December").split(), start=1
+    )
+}
 
 
 def _dateline(m: re.Match):
@@ -42,8 +45,9 @@ def _dateline(m: re.Match):
 
     month = _MONTH_NAMES.get(m.group(2))
     try:
-        return datetime(int(m.group(3)), month or 0, int(m.group(1)), int(m.group(4)), int(m.group(5)),
-                        tzinfo=timezone.utc)
+        return datetime(
+            int(m.group(3)), month or 0, int(m.group(1)), int(m.group(4)), int(m.group(5)), tzinfo=timezone.utc
+        )
     except (TypeError, ValueError):
         return None
 
@@ -126,8 +130,15 @@ def _collapse_blank_runs(lines: list[str]) -> str:
     return "\n".join(out).strip()
 
 
-def parse_text(text: str, path: str | None = None, *, fmt: str = "text",
-               sha256: str | None = None, strict: bool = False, known_date=None) -> dict:
+def parse_text(
+    text: str,
+    path: str | None = None,
+    *,
+    fmt: str = "text",
+    sha256: str | None = None,
+    strict: bool = False,
+    known_date=None,
+) -> dict:
     """Parse one cable's text into a record dict. Never raises on bad input.
 
     *known_date* (a datetime from the source's metadata) stands in for the
@@ -171,7 +182,7 @@ def _parse_into(record: dict, text: str, path: str | None, known_date=None) -> N
         for k in range(pos, min(pos + 3, len(lines))):
             if m := PARTIAL_SENTENCE.search(lines[k]):
                 record["partial"] = True
-                lines[k] = (lines[k][:m.start()] + " " + lines[k][m.end():]).strip()
+                lines[k] = (lines[k][: m.start()] + " " + lines[k][m.end() :]).strip()
         cls, pre_start = _find_classification(lines, pos)
     if cls is None and (found := _distant_classification(lines, pos)):
         # E-mail or database residue ("From DB/Inbox", "Distribution:") before the
@@ -192,7 +203,7 @@ def _parse_into(record: dict, text: str, path: str | None, known_date=None) -> N
         # the preamble run into the classification line goes back on lines of its own.
         parts = split_embedded(lines[pre_start - 1])
         if len(parts) > 1:
-            lines[pre_start - 1:pre_start] = parts
+            lines[pre_start - 1 : pre_start] = parts
             cls = parse_classification_line(parts[0]) or cls
 
     # Page furniture can interrupt the preamble too, so it goes before the split.
@@ -201,12 +212,12 @@ def _parse_into(record: dict, text: str, path: str | None, known_date=None) -> N
         warnings.append(f"{removed} page or section marker(s) removed")
     lines = lines[:pre_start] + rest
     pre = split_fields(lines, pre_start)
-    body_lines = marked_body = lines[pre["end"]:]
+    body_lines = marked_body = lines[pre["end"] :]
 
     # Date: the header's date-time group, else one standing alone near the top,
     # else the dateline of the newspaper form ("Thursday, 31 August 2006, 06:39").
     if date is None:
-        for line in lines[:pre_start + 3]:
+        for line in lines[: pre_start + 3]:
             if (m := DTG.search(line)) and (d := dtg_to_datetime(m)):
                 date = d
                 break
@@ -233,8 +244,10 @@ def _parse_into(record: dict, text: str, path: str | None, known_date=None) -> N
     if record["serial"] is None and header and header.get("station_serial"):
         # The DE line's station serial is the cable serial modulo 10,000.
         record["serial"] = int(header["station_serial"].split("/")[0])
-        warnings.append(f"no serial on a classification line; serial {record['serial']} taken from the "
-                        f"DE line '#{header['station_serial']}'")
+        warnings.append(
+            f"no serial on a classification line; serial {record['serial']} taken from the "
+            f"DE line '#{header['station_serial']}'"
+        )
     year = date.year if date else (known_date.year if known_date else None)
     stem = _source_id(path, record["source"]["sha256"])
     stem_id = ID_PATTERN.match(stem)
@@ -281,7 +294,7 @@ def _parse_into(record: dict, text: str, path: str | None, known_date=None) -> N
     if not paragraphs:
         warnings.append("no body text found")
 
-    record["text"] = _collapse_blank_runs(lines[:pre["end"]] + body_mod.strip_trailer(marked_body))
+    record["text"] = _collapse_blank_runs(lines[: pre["end"]] + body_mod.strip_trailer(marked_body))
 
 
 def _year_from_decl(blocks: list, warnings: list[str]) -> int | None:
@@ -299,8 +312,9 @@ def _year_from_decl(blocks: list, warnings: list[str]) -> int | None:
         decl_year = int(eo["decl"][:4])
         year = decl_year - 10 if decl_year - 10 <= 2010 else decl_year - 25
         if 1966 <= year <= 2010:
-            warnings.append(f"the cable carries no date; year {year} for its id guessed from the "
-                            f"declassification date {eo['decl']}")
+            warnings.append(
+                f"the cable carries no date; year {year} for its id guessed from the declassification date {eo['decl']}"
+            )
             return year
     return None
 
@@ -345,18 +359,24 @@ def _classification(cls: dict | None, caveats: list[str], header: dict | None, w
         from_header = _SECURITY_LEVELS.get(letters[:1])
     if cls is None:
         if from_header:
-            warnings.append(f"no classification line; classification {from_header} taken from the "
-                            f"header's security warning")
+            warnings.append(
+                f"no classification line; classification {from_header} taken from the header's security warning"
+            )
             level = from_header
         else:
             warnings.append("no classification line found")
             return None
     else:
         level = cls["level"]
-        if from_header and from_header != level and not (
-                level == "LIMITED OFFICIAL USE" and from_header == "UNCLASSIFIED"):
-            warnings.append(f"classification line says {level} but the header's security warning "
-                            f"'{header['security_warning']}' says {from_header}")
+        if (
+            from_header
+            and from_header != level
+            and not (level == "LIMITED OFFICIAL USE" and from_header == "UNCLASSIFIED")
+        ):
+            warnings.append(
+                f"classification line says {level} but the header's security warning "
+                f"'{header['security_warning']}' says {from_header}"
+            )
     if level == "UNCLASSIFIED" and "SENSITIVE" in caveats:
         return "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
     if "NOFORN" in caveats and level not in ("UNCLASSIFIED", "LIMITED OFFICIAL USE"):
@@ -420,8 +440,7 @@ def _document_sha(doc, file_sha: str) -> str:
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def iter_records(path: str | None, fmt: str | None = None, data: bytes | None = None,
-                 data_sha256: str | None = None):
+def iter_records(path: str | None, fmt: str | None = None, data: bytes | None = None, data_sha256: str | None = None):
     """Yield (record or None, error or None) for every cable in a file of any input style.
 
     Pass *data* for input that is not a file (stdin), or a file already read

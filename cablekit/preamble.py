@@ -21,8 +21,10 @@ def _spaced(word: str) -> str:
 
 _LEVELS = [
     ("TOP SECRET", r"T\s?O\s?P\s+" + _spaced("SECRET")),
-    ("LIMITED OFFICIAL USE",
-     r"LIMITED\s+OFFICIAL\s+USE|" + r"\s+".join(_spaced(w) for w in ("LIMITED", "OFFICIAL", "USE"))),
+    (
+        "LIMITED OFFICIAL USE",
+        r"LIMITED\s+OFFICIAL\s+USE|" + r"\s+".join(_spaced(w) for w in ("LIMITED", "OFFICIAL", "USE")),
+    ),
     ("UNCLASSIFIED", _spaced("UNCLASSIFIED")),
     ("UNCLASSIFIED", r"UNCLAS"),
     ("SECRET", _spaced("SECRET")),
@@ -77,7 +79,7 @@ def parse_classification_line(line: str) -> dict | None:
     section = None
     if s := _SECTION.search(rest):
         section = {"number": int(s.group(1)), "of": int(s.group(2))}
-        rest = rest[:s.start()] + " " + rest[s.end():]
+        rest = rest[: s.start()] + " " + rest[s.end() :]
     caveats = caveats_in(rest)
     if caveats:
         rest = _CAVEAT_WORD.sub(" ", rest)
@@ -105,11 +107,16 @@ FIELD_STARTS = [
     ("eo", re.compile(r"^(?:E\.?\s?O\.?|EO)\s*\d{5}\b|^E\.\s?O\.\s", re.IGNORECASE)),
     ("tags", re.compile(r"^(?:TAGS|TAGE|TAGD|TAG|TAS|TGS|TAFS)\s*[:;.]?(?=\s|$)", re.IGNORECASE)),
     ("subject", re.compile(r"^(?:SUBJECT|SUBJ|SUBJECTS|SUBEJCT|SUJECT)\s*[:.;-]?(?=\s|$)", re.IGNORECASE)),
-    ("ref", re.compile(
-        r"^(?:PROGRAM\s+)?(?:REFS?|REF\(S\)|REFTELS?|REFERENCES?|REFTEL\(S\))(?:\s*[:.;]|(?=\s|$))",
-        re.IGNORECASE)),
-    ("classified_by", re.compile(r"^(?:\(\w{1,6}\)\s*)?(?:CLASSIFIED\s+BY|CLASSIFIED\s*:|CLASSIFICATION\s+BY)\b",
-                                 re.IGNORECASE)),
+    (
+        "ref",
+        re.compile(
+            r"^(?:PROGRAM\s+)?(?:REFS?|REF\(S\)|REFTELS?|REFERENCES?|REFTEL\(S\))(?:\s*[:.;]|(?=\s|$))", re.IGNORECASE
+        ),
+    ),
+    (
+        "classified_by",
+        re.compile(r"^(?:\(\w{1,6}\)\s*)?(?:CLASSIFIED\s+BY|CLASSIFIED\s*:|CLASSIFICATION\s+BY)\b", re.IGNORECASE),
+    ),
 ]
 # Keywords that start a new field in the middle of a line ("E.O. 12958: N/A TAGS: ...").
 _EMBEDDED = re.compile(
@@ -124,7 +131,8 @@ _CAVEAT_LINE = re.compile(
 # "SENSITIVE BUT UNCLASSIFIED", "DEA SENSITIVE", "NOFORN, NOT FOR INTERNET DISTRIBUTION".
 _LOOSE_CAVEAT = re.compile(
     r"^(?:[A-Z]{2,6}\s+)?SENSITIVE(?:\s+BUT\s+UNCLASSIFIED)?\s*$"
-    r"|^(?:NOFORN|NODIS|EXDIS|LIMDIS|SIPDIS)\s*[,;:-]\s*[A-Z ,/-]{0,60}$")
+    r"|^(?:NOFORN|NODIS|EXDIS|LIMDIS|SIPDIS)\s*[,;:-]\s*[A-Z ,/-]{0,60}$"
+)
 PARAGRAPH_START = re.compile(r"^(\d{1,3})\s?\.(?=\s|\(|$)")
 _REF_BULLET = re.compile(r"^(?:\(?[A-Za-z]\)|[A-Za-z][.)])\s")
 # Field blocks that a blank line ends; a REF list may go on past blank lines.
@@ -214,8 +222,9 @@ def split_fields(lines: list[str], start: int) -> dict:
                 current = (kind, [seg])
                 blocks.append(current)
                 seen_subject = seen_subject or kind == "subject"
-            elif current and current[0] == "ref" and (not blank_before or _REF_BULLET.match(seg)
-                                                       or not any(current[1])):
+            elif (
+                current and current[0] == "ref" and (not blank_before or _REF_BULLET.match(seg) or not any(current[1]))
+            ):
                 current[1].append(seg)
             elif current and not blank_before:
                 current[1].append(seg)

@@ -53,9 +53,17 @@ CLASS_WORDS = {
     "TOP SECRET//NOFORN": "topsecret noforn",
 }
 _CLASS_ALIASES = {
-    "u": "unclassified", "unclas": "unclassified", "c": "confidential", "s": "secret",
-    "ts": "topsecret", "top secret": "topsecret", "top-secret": "topsecret", "sbu": "fouo",
-    "limited official use": "lou", "limited": "lou", "nf": "noforn",
+    "u": "unclassified",
+    "unclas": "unclassified",
+    "c": "confidential",
+    "s": "secret",
+    "ts": "topsecret",
+    "top secret": "topsecret",
+    "top-secret": "topsecret",
+    "sbu": "fouo",
+    "limited official use": "lou",
+    "limited": "lou",
+    "nf": "noforn",
 }
 
 
@@ -107,7 +115,7 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
             end = text.find('"', m.end())
             if end < 0:
                 raise QueryError("unbalanced quote: a phrase opened here is never closed", text, start)
-            out.append(("phrase", text[m.end():end], start))
+            out.append(("phrase", text[m.end() : end], start))
             pos = end + 1
             if pos < len(text) and text[pos] == "*":
                 out[-1] = ("phrase*", out[-1][1], start)
@@ -119,7 +127,7 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
                 end = text.find('"', m.end() + 1)
                 if end < 0:
                     raise QueryError("unbalanced quote: a phrase opened here is never closed", text, m.end())
-                out.append(("word", word + '"' + text[m.end() + 1:end] + '"', start))
+                out.append(("word", word + '"' + text[m.end() + 1 : end] + '"', start))
                 pos = end + 1
             else:
                 out.append(("word", word, start))
@@ -128,6 +136,7 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
 
 
 # --- parser -------------------------------------------------------------------
+
 
 class _Parser:
     def __init__(self, text: str):
@@ -227,7 +236,7 @@ class _Parser:
             return ("term", FIELDS[name], _field_value(name, arg.rstrip("*") if prefix else arg), prefix, pos)
         nxt = self.peek()
         if value.upper() == "NEAR" and nxt and nxt[0] == "(" and nxt[2] == pos + len(value):
-            self.error("NEAR(...) is not supported; put \"NEAR\" in quotes to search for the word", pos)
+            self.error('NEAR(...) is not supported; put "NEAR" in quotes to search for the word', pos)
         prefix = value.endswith("*") and len(value) > 1
         word = value[:-1] if prefix else value
         if not re.search(r"\w", word):
@@ -292,6 +301,7 @@ def parse_date_option(text: str, end: bool) -> str:
 
 # --- compilation --------------------------------------------------------------
 
+
 def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
@@ -336,8 +346,9 @@ def _fts(node, compiled: Compiled, top: bool) -> tuple[str | None, list[str]]:
         for child in node[1]:
             pos, negs = _fts(child, compiled, False)
             if pos is None:
-                raise QueryError("each side of OR needs a word to look for, not only NOT terms",
-                                 compiled.query, _first_pos(child))
+                raise QueryError(
+                    "each side of OR needs a word to look for, not only NOT terms", compiled.query, _first_pos(child)
+                )
             expr = pos
             for neg in negs:
                 expr = f"({expr}) NOT ({neg})"
@@ -379,8 +390,9 @@ def compile_query(text: str) -> Compiled:
             return compiled
         positive, negatives = _fts(node, compiled, True)
     except _Misplaced:
-        raise QueryError("date: filters can only be combined with AND (not inside OR, NOT or parentheses)",
-                         text, _date_pos(text)) from None
+        raise QueryError(
+            "date: filters can only be combined with AND (not inside OR, NOT or parentheses)", text, _date_pos(text)
+        ) from None
     compiled.match = positive
     if positive is None and negatives:
         compiled.exclude = " OR ".join(f"({n})" for n in negatives)

@@ -56,8 +56,12 @@ def detect(head: str) -> str:
     # Every page and fragment marker but one holds a "<": lower-casing 2,000
     # characters is the slow part of telling plain text, so it waits for one.
     lower = start[:2000].lower() if "<" in start[:2000] else start[:25].lower()
-    if lower.startswith(("<?xml", "<!doctype", "<html")) or "<html" in lower or "<table class='cable'>" in lower \
-            or "<h3>viewing cable" in lower:
+    if (
+        lower.startswith(("<?xml", "<!doctype", "<html"))
+        or "<html" in lower
+        or "<table class='cable'>" in lower
+        or "<h3>viewing cable" in lower
+    ):
         return "html"
     if lower.startswith(("<code><pre>", "<pre>")) or lower.startswith("appears in these articles"):
         return "fragment"
@@ -107,7 +111,7 @@ def _span(page: str, opens: tuple[str, ...], close: str, pattern: re.Pattern) ->
         if start >= 0:
             end = page.find(close, start)
             if end >= 0:
-                return page[start:end + len(close)]
+                return page[start : end + len(close)]
     m = pattern.search(page)
     return m.group(0) if m else None
 
@@ -167,7 +171,7 @@ def pre_blocks(page: str) -> list[str]:
             end = page.lower().find("</pre>", m.end())
         if end < 0:
             break
-        blocks.append(page[m.end():end])
+        blocks.append(page[m.end() : end])
         pos = end + 6
     return blocks
 
@@ -201,6 +205,7 @@ def _html_meta(meta: dict, tags: list[str]) -> dict:
 
 # --- fragments (a body <pre>, maybe followed by a CSV-style record) ---------------------
 
+
 def read_fragment(text: str) -> Iterator[Document]:
     stripped = text.strip()
     if stripped.lower().startswith("appears in these articles") and "<pre" not in stripped.lower():
@@ -230,13 +235,20 @@ def _read_loose_csv(text: str) -> list[str] | None:
 
 # --- cables.csv -----------------------------------------------------------------
 
+
 def _csv_document(row: list[str], fmt: str, position: int | None) -> Document:
     if len(row) < 8:
         return Document("", fmt, {}, position, error=f"CSV row with {len(row)} fields, expected 8")
     _, created, ref_id, origin, classification, references, header, body = row[:8]
     refs = [r.strip() for r in re.split(r"[|,]", references) if r.strip()]
-    meta = {"id": ref_id.strip(), "date": created.strip(), "classification": classification.strip(),
-            "origin": origin.strip(), "references": refs, "date_precision": "minute"}
+    meta = {
+        "id": ref_id.strip(),
+        "date": created.strip(),
+        "classification": classification.strip(),
+        "origin": origin.strip(),
+        "references": refs,
+        "date_precision": "minute",
+    }
     text = header.rstrip() + "\n\n" + body if header.strip() else body
     return Document(text, fmt, {k: v for k, v in meta.items() if v not in (None, "")}, position)
 
@@ -332,13 +344,16 @@ def read_jsonl_stream(stream: io.TextIOBase) -> Iterator[Document]:
             obj = _repair_json_line(line)
             if obj is None:
                 if line.lstrip().startswith("{"):
-                    yield Document("", "jsonl", {}, position,
-                                   error=f"line {position} is not valid JSON and could not be repaired")
+                    yield Document(
+                        "", "jsonl", {}, position, error=f"line {position} is not valid JSON and could not be repaired"
+                    )
                 # Lines such as "Gaza::20" after the records belong to no cable.
                 continue
             doc = _json_document(obj, "jsonl", position)
-            doc.warnings.append(f"line {position} was not valid JSON (unescaped quotes inside the body); "
-                                f"read by splitting at its field names")
+            doc.warnings.append(
+                f"line {position} was not valid JSON (unescaped quotes inside the body); "
+                f"read by splitting at its field names"
+            )
             yield doc
             continue
         if isinstance(obj, dict):
@@ -359,7 +374,7 @@ def _repair_json_line(line: str) -> dict | None:
     obj = {}
     for k, m in enumerate(keys):
         end = keys[k + 1].start() if k + 1 < len(keys) else len(line) - 1
-        value = line[m.end():end].rstrip().rstrip(",").rstrip()
+        value = line[m.end() : end].rstrip().rstrip(",").rstrip()
         if value.endswith('"'):
             value = value[:-1]
         try:
@@ -389,11 +404,18 @@ def read_json(text: str) -> Iterator[Document]:
 
 # --- alx text (five metadata lines, then the body) --------------------------------------
 
+
 def read_alx(text: str) -> Iterator[Document]:
     lines = text.split("\n")
     ref_id, subject, created, classification, origin = (line.strip() for line in (lines + [""] * 5)[:5])
-    meta = {"id": ref_id, "subject": subject or None, "date": created, "classification": classification,
-            "origin": origin, "date_precision": "day"}
+    meta = {
+        "id": ref_id,
+        "subject": subject or None,
+        "date": created,
+        "classification": classification,
+        "origin": origin,
+        "date_precision": "day",
+    }
     yield Document("\n".join(lines[5:]), "alx", {k: v for k, v in meta.items() if v})
 
 
@@ -411,8 +433,10 @@ def refusal(head: bytes, size: int, fmt: str | None) -> str | None:
     if fmt not in ("csv", "jsonl") and size > MAX_SINGLE_BYTES:
         detected = fmt or detect(decode_bytes(head)[0])
         if detected not in ("csv", "jsonl"):
-            return (f"file too large for a cable ({size / 2**20:.0f} MB; a single cable is at most a few "
-                    f"hundred KB, and only CSV and JSON-lines files may be larger)")
+            return (
+                f"file too large for a cable ({size / 2**20:.0f} MB; a single cable is at most a few "
+                f"hundred KB, and only CSV and JSON-lines files may be larger)"
+            )
     if fmt in (None, "text", "html", "fragment", "json", "alx") and _looks_binary(head):
         return "binary file (an image, archive or other non-text data), not a cable"
     return None

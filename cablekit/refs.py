@@ -71,16 +71,18 @@ def find_citations(text: str) -> list[dict]:
         year = m.group("year")
         year_value = int(year) if year else None
         serials = [m.group("serial")] + re.findall(r"\d+", m.group("more") or "")
-        start = m.start("station") + m.group("station").index(station.split()[0]) \
-            if not year else m.start()
+        start = m.start("station") + m.group("station").index(station.split()[0]) if not year else m.start()
         for k, serial in enumerate(serials):
-            found.append({
-                "text": text[start:m.end()].strip() if len(serials) == 1 else
-                (text[start:m.end("serial")].strip() if k == 0 else serial),
-                "year": year_value,
-                "station": canonical_station(station),
-                "serial": int(serial),
-            })
+            found.append(
+                {
+                    "text": text[start : m.end()].strip()
+                    if len(serials) == 1
+                    else (text[start : m.end("serial")].strip() if k == 0 else serial),
+                    "year": year_value,
+                    "station": canonical_station(station),
+                    "serial": int(serial),
+                }
+            )
     return found
 
 

@@ -26,8 +26,9 @@ _CLASS_STYLE = {
 def console(stderr: bool = False) -> Console:
     """A console that colours only a terminal and honours NO_COLOR."""
     stream = sys.stderr if stderr else sys.stdout
-    return Console(file=stream, no_color=bool(os.environ.get("NO_COLOR")), highlight=False,
-                   soft_wrap=not stream.isatty())
+    return Console(
+        file=stream, no_color=bool(os.environ.get("NO_COLOR")), highlight=False, soft_wrap=not stream.isatty()
+    )
 
 
 def safe(text: str | None) -> str:
@@ -79,8 +80,13 @@ def search_table(rows: list[dict], out: Console) -> None:
             subject.append_text(_highlight(row["snippet"]))
             subject.stylize("dim", len(safe(row["subject"] or "")) + 1)
         cls = row["classification"] or ""
-        table.add_row(Text(safe(row["id"])), Text((row["date"] or "")[:10]),
-                      Text(safe(cls), style=class_style(cls)), Text(safe(row["origin"] or "")), subject)
+        table.add_row(
+            Text(safe(row["id"])),
+            Text((row["date"] or "")[:10]),
+            Text(safe(cls), style=class_style(cls)),
+            Text(safe(row["origin"] or "")),
+            subject,
+        )
     out.print(table)
 
 
@@ -102,7 +108,8 @@ def show_record(record: dict, out: Console) -> None:
     cb = record.get("classified_by") or {}
     refs = "\n".join(
         f"{r['label'] + '. ' if r.get('label') else ''}{r['text']}" + (f"  [{r['id']}]" if r.get("id") else "")
-        for r in record.get("references") or [])
+        for r in record.get("references") or []
+    )
     rows = [
         ("ID", record.get("id")),
         ("Date", record.get("date")),

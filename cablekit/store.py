@@ -106,8 +106,16 @@ class Store:
             handle.seek(keep)
             torn = handle.read(size - keep)
             # Kept aside, never silently dropped.
-            self.quarantine([{"offset": keep, "line": None, "reason": "incomplete last line (torn write)",
-                              "text": torn.decode("utf-8", "replace")}])
+            self.quarantine(
+                [
+                    {
+                        "offset": keep,
+                        "line": None,
+                        "reason": "incomplete last line (torn write)",
+                        "text": torn.decode("utf-8", "replace"),
+                    }
+                ]
+            )
             handle.truncate(keep)
             handle.flush()
             os.fsync(handle.fileno())

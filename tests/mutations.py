@@ -43,9 +43,26 @@ def mutate(data: bytes, rng: random.Random, steps: int = 3) -> bytes:
             data = data[:k] + rng.choice([b"\xc3", b"\xff\xfe\xfd", b"\xe2\x82", b"\xed\xa0\x80"]) + data[k:]
         elif kind == 7:  # cut the header off (or the body)
             cut = data.find(b"\n\n", rng.randrange(max(1, len(data))))
-            data = data[cut + 2:] if rng.random() < 0.5 and cut >= 0 else data[:max(0, cut)]
+            data = data[cut + 2 :] if rng.random() < 0.5 and cut >= 0 else data[: max(0, cut)]
         else:  # markup and control characters
             k = rng.randrange(len(data) + 1)
-            data = data[:k] + rng.choice([b"[bold red]x[/]", b"\x1b[31m", b"\x1b]8;;http://x\x07", b"\r",
-                                          b"<pre>", b"</pre>", b"&#x000A;", b'","', b"\\", b"{", b"\x00"]) + data[k:]
+            data = (
+                data[:k]
+                + rng.choice(
+                    [
+                        b"[bold red]x[/]",
+                        b"\x1b[31m",
+                        b"\x1b]8;;http://x\x07",
+                        b"\r",
+                        b"<pre>",
+                        b"</pre>",
+                        b"&#x000A;",
+                        b'","',
+                        b"\\",
+                        b"{",
+                        b"\x00",
+                    ]
+                )
+                + data[k:]
+            )
     return data

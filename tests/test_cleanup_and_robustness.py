@@ -18,8 +18,10 @@ def test_link_artefacts():
 
 
 def test_crlf_and_pilcrows_and_markup():
-    lines, warnings, _ = normalise("<code><pre>UNCLAS BAKU 000001&#x000A;&#x000A;<a id='par1' href='#par1'>\u00b6"
-                                   "</a>1. (U) R&D; &lt;&lt;Israel&gt;&gt; &regular8</pre></code>\r\n")
+    lines, warnings, _ = normalise(
+        "<code><pre>UNCLAS BAKU 000001&#x000A;&#x000A;<a id='par1' href='#par1'>\u00b6"
+        "</a>1. (U) R&D; &lt;&lt;Israel&gt;&gt; &regular8</pre></code>\r\n"
+    )
     assert lines[0] == "UNCLAS BAKU 000001"
     assert lines[2] == "1. (U) R&D; <<Israel>> &regular8"
     assert warnings

@@ -95,8 +95,7 @@ def test_console_script_exit_codes_and_closed_pipe(tmp_path):
     assert usage.returncode == 2
     for i in range(40):
         (tmp_path / f"{i:02d}.txt").write_bytes((SEEDS / "000_f96e09e439d60289.txt").read_bytes())
-    proc = subprocess.Popen(cmd + ["parse", "--json", str(tmp_path)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd + ["parse", "--json", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     proc.stdout.readline()
     proc.stdout.close()
     err = proc.stderr.read().decode()

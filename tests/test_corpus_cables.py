@@ -143,8 +143,11 @@ CASES = [
     ("09ABUDHABI329.txt", "references.3.id", "09STATE27497"),
     ("09ABUDHABI329.txt", "references.0.label", "A"),
     # ZEN/ routing, NIACT IMMEDIATE, number ranges.
-    ("08STATE103511.txt", "header.to.0", {"routing": "ZEN", "name": "AMEMBASSY BELMOPAN",
-                                          "precedence": "NIACT IMMEDIATE", "number": "2276-2279"}),
+    (
+        "08STATE103511.txt",
+        "header.to.0",
+        {"routing": "ZEN", "name": "AMEMBASSY BELMOPAN", "precedence": "NIACT IMMEDIATE", "number": "2276-2279"},
+    ),
     # Fragments: the body <pre> with anchors and tag links.
     ("04MADRID2215.fragment.txt", "classification", "CONFIDENTIAL"),
     ("08THEHAGUE185.fragment.txt", "tags", ["MARR", "PGOV", "PREL", "AF", "NL"]),

@@ -33,7 +33,11 @@ def test_exemption_codes_and_reason_letters_in_one_group():
 def test_parenthesised_ref_labels_over_two_lines_and_usun():
     r = parsed("99STATE51304.txt")
     assert [(x["label"], x["id"]) for x in r["references"]] == [
-        ("A", "99STATE47572"), ("B", "99LONDON2298"), ("C", "99USUNNEWYORK664"), ("D", "99STATE48826")]
+        ("A", "99STATE47572"),
+        ("B", "99LONDON2298"),
+        ("C", "99USUNNEWYORK664"),
+        ("D", "99STATE48826"),
+    ]
     assert r["eo"]["decl"] == "2004-03-18"  # "E.O. 12958: 03/18/04", a date without DECL
     assert r["classified_by"]["reasons"] == ["1.5(b)", "1.5(d)"]  # the reason wraps to the next line
     assert r["header"]["precedence"] == "IMMEDIATE"  # "O R 200450Z MAR 99"
@@ -43,8 +47,15 @@ def test_parenthesised_ref_labels_over_two_lines_and_usun():
 def test_ref_items_with_several_citations_and_years():
     r = parsed("08ALGIERS198.txt")
     got = [(x["label"], x["id"]) for x in r["references"]]
-    assert got == [("A", "08ALGIERS111"), ("B", "08ALGIERS110"), ("B", "08ALGIERS140"), ("C", "07ALGIERS1806"),
-                   ("D", "07ALGIERS1807"), ("D", "08ALGIERS75"), ("E", "08ALGIERS141")]
+    assert got == [
+        ("A", "08ALGIERS111"),
+        ("B", "08ALGIERS110"),
+        ("B", "08ALGIERS140"),
+        ("C", "07ALGIERS1806"),
+        ("D", "07ALGIERS1807"),
+        ("D", "08ALGIERS75"),
+        ("E", "08ALGIERS141"),
+    ]
     assert r["classification"] == "SECRET//NOFORN"  # NOFORN on a line of its own
     assert "NEA FOR K.HARRINGTON AND M.POPAL" in r["passing"]
     assert r["eo"]["decl"] == "2023-02-22"  # "EO 12958 DECL:" without colon after the order
@@ -68,9 +79,12 @@ def _reference_addressee(text):
 
     from cablekit.vocab import PRECEDENCE_WORDS
 
-    m = re.match(r"^(?:(?P<routing>R[A-Z0-9]{3,}|ZEN)\s*/\s*)?(?P<name>.+?)"
-                 r"(?:\s+(?P<prec>NIACT\s+\w+|" + "|".join(PRECEDENCE_WORDS) + r"))?"
-                 r"(?:\s+(?P<number>\d{1,5}(?:-\d{1,5})?))?\s*$", text)
+    m = re.match(
+        r"^(?:(?P<routing>R[A-Z0-9]{3,}|ZEN)\s*/\s*)?(?P<name>.+?)"
+        r"(?:\s+(?P<prec>NIACT\s+\w+|" + "|".join(PRECEDENCE_WORDS) + r"))?"
+        r"(?:\s+(?P<number>\d{1,5}(?:-\d{1,5})?))?\s*$",
+        text,
+    )
     prec = m.group("prec") and " ".join(m.group("prec").split())
     return m.group("routing"), m.group("name"), prec, m.group("number")
 
@@ -80,15 +94,48 @@ def test_addressee_reading_matches_the_grammar():
 
     from cablekit.header import _addressee, _split_addressee
 
-    real = ["SECSTATE WASHDC IMMEDIATE 7691", "SOUTHERN AFRICAN DEVELOPMENT COMMUNITY PRIORITY",
-            "RUEHC/SECSTATE WASHDC PRIORITY 8478", "RUCNMEM/EU MEMBER STATES COLLECTIVE PRIORITY",
-            "RUEHBO/AMEMBASSY BOGOTA PRIORITY 4871", "RUEHC/SECSTATE WASHDC NIACT IMMEDIATE 0123",
-            "AMEMBASSY PARIS 1234-1235", "ZEN/AMCONSUL FOO", "RUEHC/"]
+    real = [
+        "SECSTATE WASHDC IMMEDIATE 7691",
+        "SOUTHERN AFRICAN DEVELOPMENT COMMUNITY PRIORITY",
+        "RUEHC/SECSTATE WASHDC PRIORITY 8478",
+        "RUCNMEM/EU MEMBER STATES COLLECTIVE PRIORITY",
+        "RUEHBO/AMEMBASSY BOGOTA PRIORITY 4871",
+        "RUEHC/SECSTATE WASHDC NIACT IMMEDIATE 0123",
+        "AMEMBASSY PARIS 1234-1235",
+        "ZEN/AMCONSUL FOO",
+        "RUEHC/",
+    ]
     assert _addressee("RUEHC/SECSTATE WASHDC NIACT IMMEDIATE 0123") == {
-        "routing": "RUEHC", "name": "SECSTATE WASHDC", "precedence": "NIACT IMMEDIATE", "number": "0123"}
+        "routing": "RUEHC",
+        "name": "SECSTATE WASHDC",
+        "precedence": "NIACT IMMEDIATE",
+        "number": "0123",
+    }
     assert _addressee("RUEHC/") == {"routing": None, "name": "RUEHC", "precedence": None, "number": None}
-    words = ["RUEHC/", "ZEN/", "RUEHC /", "R12/", "NIACT", "IMMEDIATE", "PRIORITY", "IMMEDIAT", "1234", "12-34",
-             "123456", "_", "X", "SECSTATE", "/", "A/B", "NIACT_1", "\u00a0", "\t", "FOO,", "1", "ROUTINE"]
+    words = [
+        "RUEHC/",
+        "ZEN/",
+        "RUEHC /",
+        "R12/",
+        "NIACT",
+        "IMMEDIATE",
+        "PRIORITY",
+        "IMMEDIAT",
+        "1234",
+        "12-34",
+        "123456",
+        "_",
+        "X",
+        "SECSTATE",
+        "/",
+        "A/B",
+        "NIACT_1",
+        "\u00a0",
+        "\t",
+        "FOO,",
+        "1",
+        "ROUTINE",
+    ]
     rng = random.Random(5)
     made = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 6))).strip() for _ in range(20000)]
     for text in real + [t for t in made if t]:

@@ -35,18 +35,22 @@ def one(name, fmt=None):
 
 # --- detection by content -------------------------------------------------------------
 
-@pytest.mark.parametrize("name,fmt", [
-    ("06BRIDGETOWN2164.html", "html"),
-    ("fragments/90CAPETOWN97.txt", "fragment"),
-    ("fragments/05VIENNA3833.txt", "fragment"),
-    ("Consulate_Cape_Town", "csv"),
-    ("aa-head", "csv"),
-    ("wikileaks-excerpt.json", "jsonl"),
-    ("cairo-excerpt", "jsonl"),
-    ("08MOSCOW3343.json", "json"),
-    ("08MADRID174.json", "json"),
-    ("02ANKARA8852.txt", "alx"),
-])
+
+@pytest.mark.parametrize(
+    "name,fmt",
+    [
+        ("06BRIDGETOWN2164.html", "html"),
+        ("fragments/90CAPETOWN97.txt", "fragment"),
+        ("fragments/05VIENNA3833.txt", "fragment"),
+        ("Consulate_Cape_Town", "csv"),
+        ("aa-head", "csv"),
+        ("wikileaks-excerpt.json", "jsonl"),
+        ("cairo-excerpt", "jsonl"),
+        ("08MOSCOW3343.json", "json"),
+        ("08MADRID174.json", "json"),
+        ("02ANKARA8852.txt", "alx"),
+    ],
+)
 def test_detect_by_content(name, fmt):
     head = (INPUTS / name).read_bytes()[:8192].decode("utf-8", "replace")
     assert detect(head) == fmt
@@ -70,6 +74,7 @@ def test_format_option_forces_a_reader():
 
 
 # --- web pages ----------------------------------------------------------------------------
+
 
 def test_dec2010_page():
     r = one("06BRIDGETOWN2164.html")
@@ -116,16 +121,19 @@ def test_page_without_pre_is_a_clean_error(tmp_path):
 
 def test_page_parsing_never_expands_entities_or_fetches(tmp_path):
     page = tmp_path / "evil.html"
-    page.write_text('<?xml version="1.0"?><!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">'
-                    '<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
-                    "<html><body><h3>Viewing cable 08BAKU1, &x; &b;</h3><code><pre>UNCLAS BAKU 000001 &x;"
-                    "</pre></code></body></html>")
+    page.write_text(
+        '<?xml version="1.0"?><!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">'
+        '<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        "<html><body><h3>Viewing cable 08BAKU1, &x; &b;</h3><code><pre>UNCLAS BAKU 000001 &x;"
+        "</pre></code></body></html>"
+    )
     record = next(iter_records(str(page)))[0]
     assert "root:" not in json.dumps(record)
     assert "aaaaaaaaaa" not in json.dumps(record)
 
 
 # --- cables.csv ---------------------------------------------------------------------------
+
 
 def test_csv_rows_are_records():
     recs = records("Consulate_Cape_Town")
@@ -164,6 +172,7 @@ def test_csv_is_streamed_not_loaded(tmp_path, monkeypatch):
 
 # --- fragments ----------------------------------------------------------------------------
 
+
 def test_fragment_body_only():
     r = one("fragments/90CAPETOWN97.txt")
     assert r["id"] == "90CAPETOWN97"  # the year comes from the file name: the body has no date
@@ -186,6 +195,7 @@ def test_fragment_stub_is_reported_not_a_crash():
 
 
 # --- JSON lines, JSON, JSONP, alx -------------------------------------------------------------
+
 
 def test_jsonl_collapsed_case_folded_bodies():
     recs = records("wikileaks-excerpt.json")
@@ -229,22 +239,29 @@ def test_alx_text():
 
 # --- metadata and text ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("published,canonical", [
-    ("08SECTION01OF03CAIRO1416", "08CAIRO1416"),
-    ("06EFTOBAKU1165", "06BAKU1165"),
-    ("09AMEMBASSYHANOI1284", "09HANOI1284"),
-    ("85NOFORNMOGADISHU1643", "85MOGADISHU1643"),
-    ("7575LIBREVILLE1895", "75LIBREVILLE1895"),
-    ("06STATE83673_a", "06STATE83673_a"),
-    ("08BAKU279", "08BAKU279"),
-])
+
+@pytest.mark.parametrize(
+    "published,canonical",
+    [
+        ("08SECTION01OF03CAIRO1416", "08CAIRO1416"),
+        ("06EFTOBAKU1165", "06BAKU1165"),
+        ("09AMEMBASSYHANOI1284", "09HANOI1284"),
+        ("85NOFORNMOGADISHU1643", "85MOGADISHU1643"),
+        ("7575LIBREVILLE1895", "75LIBREVILLE1895"),
+        ("06STATE83673_a", "06STATE83673_a"),
+        ("08BAKU279", "08BAKU279"),
+    ],
+)
 def test_malformed_published_ids(published, canonical):
     assert canonical_id(published)[0] == canonical
 
 
 def test_disagreement_is_named():
-    data = (INPUTS / "06BRIDGETOWN2164.html").read_text().replace(
-        "'unclassified//fouo'>UNCLASSIFIED</a>", "'x'>SECRET</a>")
+    data = (
+        (INPUTS / "06BRIDGETOWN2164.html")
+        .read_text()
+        .replace("'unclassified//fouo'>UNCLASSIFIED</a>", "'x'>SECRET</a>")
+    )
     _, docs = read_bytes(data.encode())
     from cablekit.parser import parse_document
 
@@ -254,6 +271,7 @@ def test_disagreement_is_named():
 
 
 # --- the same cable in several input styles ------------------------------------------------------
+
 
 def test_cross_format_consistency():
     """90CAPETOWN97 as a page, a CSV row, a fragment and a JSON line (manifest.csv)."""

@@ -62,6 +62,7 @@ def run(*args):
 
 # --- hostile and broken input: one line on stderr, the batch goes on, exit 1 -----------------------
 
+
 def _hostile(tmp_path):
     files = {}
     files["empty.txt"] = b""
@@ -75,8 +76,13 @@ def _hostile(tmp_path):
         handle.truncate(100 * 2**20)  # 100 MB
         handle.seek(0)
         handle.write(b"UNCLAS BAKU 000001\n")
-    return {"empty.txt": "empty file", "image.png": "binary file", "archive.zip": "binary file",
-            "nopre.html": "without a <pre> block", "huge.txt": "file too large"}
+    return {
+        "empty.txt": "empty file",
+        "image.png": "binary file",
+        "archive.zip": "binary file",
+        "nopre.html": "without a <pre> block",
+        "huge.txt": "file too large",
+    }
 
 
 def test_hostile_files_fail_one_by_one(tmp_path):
@@ -130,8 +136,15 @@ def test_header_only_file_is_a_record_with_warnings(tmp_path):
 
 def test_malformed_and_deeply_nested_html(tmp_path):
     page = tmp_path / "deep.html"
-    page.write_text("<html><body><h3>Viewing cable 08BAKU279, X</h3>" + "<div>" * 20000 + "<p><b><i>"
-                    + "<code><pre>" + SEED1.read_text() + "</pre></code>" + "<table><tr><td>" * 500)
+    page.write_text(
+        "<html><body><h3>Viewing cable 08BAKU279, X</h3>"
+        + "<div>" * 20000
+        + "<p><b><i>"
+        + "<code><pre>"
+        + SEED1.read_text()
+        + "</pre></code>"
+        + "<table><tr><td>" * 500
+    )
     record, error = next(iter_records(str(page)))
     assert error is None
     assert record["id"] == "08BAKU279"
@@ -140,9 +153,12 @@ def test_malformed_and_deeply_nested_html(tmp_path):
 def test_entity_bomb_and_external_entity(tmp_path):
     page = tmp_path / "bomb.html"
     lol = "".join(f'<!ENTITY l{i} "{"&l" + str(i - 1) + ";" * 1}{"&l" + str(i - 1) + ";"}">' for i in range(1, 30))
-    page.write_text('<?xml version="1.0"?><!DOCTYPE html [<!ENTITY l0 "lol">' + lol
-                    + '<!ENTITY ext SYSTEM "file:///etc/passwd">]><html><body><h3>Viewing cable 08BAKU1, &l29; &ext;'
-                    "</h3><code><pre>UNCLAS BAKU 000001 &l29; &ext;\n\n1. (U) Text.</pre></code></body></html>")
+    page.write_text(
+        '<?xml version="1.0"?><!DOCTYPE html [<!ENTITY l0 "lol">'
+        + lol
+        + '<!ENTITY ext SYSTEM "file:///etc/passwd">]><html><body><h3>Viewing cable 08BAKU1, &l29; &ext;'
+        "</h3><code><pre>UNCLAS BAKU 000001 &l29; &ext;\n\n1. (U) Text.</pre></code></body></html>"
+    )
     start = time.monotonic()
     record, error = next(iter_records(str(page)))
     assert time.monotonic() - start < 5
@@ -151,6 +167,7 @@ def test_entity_bomb_and_external_entity(tmp_path):
 
 
 # --- the store ------------------------------------------------------------------------------
+
 
 def test_damaged_store_line_reported_and_repaired(tmp_path):
     root = tmp_path / "s"
@@ -206,8 +223,11 @@ def test_sigkill_at_random_moments(tmp_path):
 
 # --- queries ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("query", ['NEAR(kosovo serbia)', 'subject:"', "tag:", "((a)", "body:(a)",
-                                   "rowid:1", "fts:x", "*", '"a" "', "a OR OR b"])
+
+@pytest.mark.parametrize(
+    "query",
+    ["NEAR(kosovo serbia)", 'subject:"', "tag:", "((a)", "body:(a)", "rowid:1", "fts:x", "*", '"a" "', "a OR OR b"],
+)
 def test_malformed_queries_exit_2_without_traceback(tmp_path, query):
     root = tmp_path / "s"
     run("parse", str(SEEDS), "--store", str(root))

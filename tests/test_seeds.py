@@ -30,12 +30,17 @@ def test_seed1_header():
     assert h["dtg"] == "251207Z MAR 08"
     assert h["from"] == "AMEMBASSY BAKU"
     assert h["to"] == [{"routing": "RUEHC", "name": "SECSTATE WASHDC", "precedence": "PRIORITY", "number": "5020"}]
-    assert [a["routing"] for a in h["info"]] == ["RUCNCIS", "RUEHFR", "RUCNDT", "RUEAIIA", "RUEHVEN", "RHMFISS",
-                                                 "RUEKJCS"]
-    assert h["info"][1] == {"routing": "RUEHFR", "name": "AMEMBASSY PARIS", "precedence": "PRIORITY",
-                            "number": "0507"}
-    assert h["info"][3] == {"routing": "RUEAIIA", "name": "CIA WASHINGTON DC", "precedence": "PRIORITY",
-                            "number": None}
+    assert [a["routing"] for a in h["info"]] == [
+        "RUCNCIS",
+        "RUEHFR",
+        "RUCNDT",
+        "RUEAIIA",
+        "RUEHVEN",
+        "RHMFISS",
+        "RUEKJCS",
+    ]
+    assert h["info"][1] == {"routing": "RUEHFR", "name": "AMEMBASSY PARIS", "precedence": "PRIORITY", "number": "0507"}
+    assert h["info"][3] == {"routing": "RUEAIIA", "name": "CIA WASHINGTON DC", "precedence": "PRIORITY", "number": None}
     assert h["info"][5]["name"] == "CDR USEUCOM VAIHINGEN GE"
 
 
@@ -43,8 +48,10 @@ def test_seed1_preamble():
     r = parsed(SEED1)
     assert r["eo"] == {"order": "12958", "decl": "2018-03-25", "text": "DECL: 03/25/2018"}
     assert r["tags"] == ["PREL", "PGOV", "PBTS", "AJ"]
-    assert r["subject"] == ("ACTION REQUEST: AZERBAIJAN REQUESTS CONFIRMATION OF MINSK GROUP CO-CHAIRS' "
-                            "SUPPORT FOR ITS TERRITORIAL INTEGRITY")
+    assert r["subject"] == (
+        "ACTION REQUEST: AZERBAIJAN REQUESTS CONFIRMATION OF MINSK GROUP CO-CHAIRS' "
+        "SUPPORT FOR ITS TERRITORIAL INTEGRITY"
+    )
     refs = r["references"]
     assert len(refs) == 2
     assert (refs[0]["label"], refs[0]["text"], refs[0]["id"]) == ("A", "BAKU 275", "08BAKU275")

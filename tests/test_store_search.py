@@ -19,8 +19,15 @@ from cablekit.store import Store
 SEED1 = SEEDS / "000_f96e09e439d60289.txt"
 
 # Real cables with known values (read from the files): id, origin, tags, signer, refs.
-CORPUS_FILES = ["09BEIJING1378.txt", "08BRASILIA429.txt", "06SKOPJE105.txt", "04AMMAN1288.txt",
-                "07BERLIN242.txt", "09PARIS264.txt", "90CAPETOWN97.txt"]
+CORPUS_FILES = [
+    "09BEIJING1378.txt",
+    "08BRASILIA429.txt",
+    "06SKOPJE105.txt",
+    "04AMMAN1288.txt",
+    "07BERLIN242.txt",
+    "09PARIS264.txt",
+    "90CAPETOWN97.txt",
+]
 
 
 def run(*args, env=None):
@@ -49,6 +56,7 @@ def search(store, *args):
 
 # --- the issue's "done when" ---------------------------------------------------
 
+
 def test_done_when(store):
     assert "08BAKU279" in ids(search(store, '"territorial integrity"'))
     assert set(ids(search(store, "tag:PREL date:2008-03"))) == {"08BAKU279", "08BRASILIA429"}
@@ -64,33 +72,37 @@ def test_done_when(store):
 
 # --- query forms and filters ---------------------------------------------------
 
-@pytest.mark.parametrize("query,expected", [
-    ("mammadyarov kouchner", {"002_206ec497b6042983"}),                 # all words
-    ('"Berlin Mechanism"', {"002_206ec497b6042983"}),                   # phrase
-    ("kouchner OR istratov", {"002_206ec497b6042983", "08BAKU279", "09PARIS264"}),  # OR
-    ("mammadyarov NOT kouchner", {"08BAKU279"}),                         # NOT
-    ("mammadyarov -kouchner", {"08BAKU279"}),                            # -word
-    ("istrat*", {"08BAKU279"}),                                          # prefix
-    ("(kouchner OR istratov) -quint", {"08BAKU279", "09PARIS264"}),      # parentheses
-    ("tag:PBTS", {"08BAKU279"}),
-    ("tag:mnuc", set()),
-    ("origin:BAKU", {"08BAKU279"}),
-    ('origin:"CAPE TOWN"', {"90CAPETOWN97"}),
-    ("class:secret", {"04AMMAN1288", "07BERLIN242", "09PARIS264"}),     # SECRET and SECRET//NOFORN
-    ("class:noforn", {"07BERLIN242", "09PARIS264"}),
-    ("signer:DERSE", {"08BAKU279", "002_206ec497b6042983"}),
-    ("signer:timken", {"07BERLIN242"}),
-    ("ref:08BAKU275", {"08BAKU279"}),
-    ("ref:08BEIJING3546", {"09BEIJING1378"}),
-    ("id:08BAKU279", {"08BAKU279"}),
-    ("subject:macedonia", {"06SKOPJE105"}),
-    ("date:2008", {"08BAKU279", "08BRASILIA429"}),
-    ("date:2008-03", {"08BAKU279", "08BRASILIA429"}),
-    ("date:2008-03-25", {"08BAKU279"}),
-    ("date:2006-01..2008-03", {"06SKOPJE105", "07BERLIN242", "08BAKU279", "08BRASILIA429"}),
-    ("date:..1999", {"90CAPETOWN97"}),
-    ("class:confidential date:2009 -zzzz", {"09BEIJING1378"}),
-])
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("mammadyarov kouchner", {"002_206ec497b6042983"}),  # all words
+        ('"Berlin Mechanism"', {"002_206ec497b6042983"}),  # phrase
+        ("kouchner OR istratov", {"002_206ec497b6042983", "08BAKU279", "09PARIS264"}),  # OR
+        ("mammadyarov NOT kouchner", {"08BAKU279"}),  # NOT
+        ("mammadyarov -kouchner", {"08BAKU279"}),  # -word
+        ("istrat*", {"08BAKU279"}),  # prefix
+        ("(kouchner OR istratov) -quint", {"08BAKU279", "09PARIS264"}),  # parentheses
+        ("tag:PBTS", {"08BAKU279"}),
+        ("tag:mnuc", set()),
+        ("origin:BAKU", {"08BAKU279"}),
+        ('origin:"CAPE TOWN"', {"90CAPETOWN97"}),
+        ("class:secret", {"04AMMAN1288", "07BERLIN242", "09PARIS264"}),  # SECRET and SECRET//NOFORN
+        ("class:noforn", {"07BERLIN242", "09PARIS264"}),
+        ("signer:DERSE", {"08BAKU279", "002_206ec497b6042983"}),
+        ("signer:timken", {"07BERLIN242"}),
+        ("ref:08BAKU275", {"08BAKU279"}),
+        ("ref:08BEIJING3546", {"09BEIJING1378"}),
+        ("id:08BAKU279", {"08BAKU279"}),
+        ("subject:macedonia", {"06SKOPJE105"}),
+        ("date:2008", {"08BAKU279", "08BRASILIA429"}),
+        ("date:2008-03", {"08BAKU279", "08BRASILIA429"}),
+        ("date:2008-03-25", {"08BAKU279"}),
+        ("date:2006-01..2008-03", {"06SKOPJE105", "07BERLIN242", "08BAKU279", "08BRASILIA429"}),
+        ("date:..1999", {"90CAPETOWN97"}),
+        ("class:confidential date:2009 -zzzz", {"09BEIJING1378"}),
+    ],
+)
 def test_query_forms(store, query, expected):
     result = search(store, query)
     if expected:
@@ -119,18 +131,21 @@ def test_fields_limit_and_count(store):
     assert count.stdout.strip() == "3"
 
 
-@pytest.mark.parametrize("query,fragment", [
-    ('"unbalanced', "unbalanced quote"),
-    ("(kosovo", "never closed"),
-    ("kosovo)", "without a matching"),
-    ("colour:red", "unknown field"),
-    ("date:2008-13", "not a valid date"),
-    ("date:March", "not a date"),
-    ("kosovo OR date:2008", "only be combined with AND"),
-    ("OR", "expected"),
-    ("kosovo OR", "needs something after it"),
-    ("'; DROP TABLE records; --", "nothing to search for"),
-])
+@pytest.mark.parametrize(
+    "query,fragment",
+    [
+        ('"unbalanced', "unbalanced quote"),
+        ("(kosovo", "never closed"),
+        ("kosovo)", "without a matching"),
+        ("colour:red", "unknown field"),
+        ("date:2008-13", "not a valid date"),
+        ("date:March", "not a date"),
+        ("kosovo OR date:2008", "only be combined with AND"),
+        ("OR", "expected"),
+        ("kosovo OR", "needs something after it"),
+        ("'; DROP TABLE records; --", "nothing to search for"),
+    ],
+)
 def test_bad_queries_exit_2_with_a_pointer(store, query, fragment):
     result = search(store, query)
     assert result.exit_code == 2
@@ -145,8 +160,18 @@ def test_fts_syntax_is_quoted_not_executed():
         compile_query('tag:"')
 
 
-@pytest.mark.parametrize("query", ["class:confidential", "tag:PREL date:2008", "-kosovo", "government -kosovo",
-                                   "date:2000..2010", "ministry date:2007..2009", "zzzz"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "class:confidential",
+        "tag:PREL date:2008",
+        "-kosovo",
+        "government -kosovo",
+        "date:2000..2010",
+        "ministry date:2007..2009",
+        "zzzz",
+    ],
+)
 def test_count_agrees_with_the_rows(store, query):
     index = open_index(Store(store))
     try:
@@ -210,6 +235,7 @@ def test_human_table_and_snippet(store):
 
 # --- show ------------------------------------------------------------------------
 
+
 def test_show_json_field_raw(store):
     record = json.loads(run("show", "--store", str(store), "--json", "08BAKU279").stdout)
     assert record["id"] == "08BAKU279" and record["classified_by"]["name"] == "Anne E. Derse"
@@ -231,6 +257,7 @@ def test_store_from_environment(store):
 
 
 # --- re-indexing -------------------------------------------------------------------
+
 
 def _lines(root):
     return [json.loads(line) for line in (root / "records.jsonl").read_text().splitlines()]
@@ -407,6 +434,7 @@ def test_damaged_line_is_reported_and_skipped(tmp_path):
 
 # --- crash safety and concurrency --------------------------------------------------
 
+
 def test_torn_last_line_is_ignored_and_cut(tmp_path):
     """What a writer killed mid-append leaves: a last line without its newline."""
     root = tmp_path / "s"
@@ -482,8 +510,14 @@ def test_two_concurrent_writers(tmp_path):
     root = tmp_path / "s"
     _make_cables(tmp_path / "a", 1000, 700)
     _make_cables(tmp_path / "b", 2000, 700)
-    procs = [subprocess.Popen([sys.executable, "-m", "cablekit", "parse", str(tmp_path / x), "--store", str(root)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for x in "ab"]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "cablekit", "parse", str(tmp_path / x), "--store", str(root)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for x in "ab"
+    ]
     for p in procs:
         assert p.wait() == 0, p.stderr.read()
     got = [r["id"] for r in _lines(root)]  # every line is whole JSON: nothing interleaved
@@ -496,12 +530,14 @@ def test_two_concurrent_writers(tmp_path):
 
 # --- untrusted text -----------------------------------------------------------------
 
+
 def test_markup_and_escape_sequences_are_inert(tmp_path):
     root = tmp_path / "s"
     cable = tmp_path / "evil.txt"
     cable.write_text(
         "P 251207Z MAR 08\nFM AMEMBASSY BAKU\nTO SECSTATE WASHDC\n\nUNCLAS BAKU 000777\n\nSUBJECT: [bold red]HELLO[/] [link=http://evil]click[/link]\n\n"
-        "1. (U) Hostile \x1b[31mred\x1b[0m text \x1b]8;;http://evil\x07link\x1b]8;;\x07 and\rreturn.\n")
+        "1. (U) Hostile \x1b[31mred\x1b[0m text \x1b]8;;http://evil\x07link\x1b]8;;\x07 and\rreturn.\n"
+    )
     run("parse", str(cable), "--store", str(root))
     for args in (["show", "08BAKU777"], ["search", "hostile"], ["show", "--field", "subject", "08BAKU777"]):
         result = run(*args, "--store", str(root))
@@ -509,8 +545,12 @@ def test_markup_and_escape_sequences_are_inert(tmp_path):
         assert "[bold red]HELLO[/]" in result.stdout
         assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\r" not in result.stdout
     env = dict(os.environ, NO_COLOR="1")
-    out = subprocess.run([sys.executable, "-m", "cablekit", "show", "08BAKU777", "--store", str(root)],
-                         capture_output=True, text=True, env=env)
+    out = subprocess.run(
+        [sys.executable, "-m", "cablekit", "show", "08BAKU777", "--store", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert "\x1b" not in out.stdout
 
 
@@ -529,8 +569,12 @@ def test_two_sources_of_one_cable_do_not_replace_each_other_forever(tmp_path):
 def test_ctrl_c_keeps_what_was_parsed(tmp_path):
     root, folder = tmp_path / "s", tmp_path / "c"
     _make_cables(folder, 1000, 3000)
-    proc = subprocess.Popen([sys.executable, "-m", "cablekit", "parse", str(folder), "--store", str(root)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cablekit", "parse", str(folder), "--store", str(root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     path = root / "records.jsonl"
     deadline = time.time() + 60
     while time.time() < deadline and not (path.exists() and path.stat().st_size > 0):
@@ -565,7 +609,11 @@ def test_export_jsonl_csv_and_subset(store, tmp_path):
     target = tmp_path / "x.jsonl.gz"
     assert run("export", "--store", str(store), "-o", str(target), "--since", "2008").exit_code == 0
     with gzip.open(target, "rt") as handle:
-        assert {json.loads(line)["id"] for line in handle} == {"08BAKU279", "08BRASILIA429", "09BEIJING1378",
-                                                                "09PARIS264"}
+        assert {json.loads(line)["id"] for line in handle} == {
+            "08BAKU279",
+            "08BRASILIA429",
+            "09BEIJING1378",
+            "09PARIS264",
+        }
     assert run("export", "--store", str(store), "zzzz").exit_code == 1
     assert run("export", "--store", str(store), '"open').exit_code == 2

@@ -40,11 +40,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cablekit import parse_text  # noqa: E402
-from cablekit.cleanup import strip_markup  # noqa: E402
-from cablekit.metadata import canonical_id  # noqa: E402
-from cablekit.parser import parse_document  # noqa: E402
-from cablekit.readers import page_metadata, read_csv_stream  # noqa: E402
-from cablekit.refs import canonical_station  # noqa: E402
+from cablekit.sources.markup import strip_markup  # noqa: E402
+from cablekit.record import canonical_id  # noqa: E402
+from cablekit.parse import parse_document  # noqa: E402
+from cablekit.sources.cablescsv import stream as read_csv_stream  # noqa: E402
+from cablekit.sources.page import page_metadata  # noqa: E402
+from cablekit.parse.refs import canonical_station  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 PRE = re.compile(r"<pre[^>]*>(.*?)</pre>", re.IGNORECASE | re.DOTALL)

@@ -39,10 +39,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cablekit import parse_text  # noqa: E402
-from cablekit.cleanup import strip_markup  # noqa: E402
-from cablekit.parser import _document_sha, parse_document  # noqa: E402
-from cablekit.preamble import parse_classification_line  # noqa: E402
-from cablekit.readers import read_bytes, read_csv_stream  # noqa: E402
+from cablekit.sources.markup import strip_markup  # noqa: E402
+from cablekit.parse import parse_document  # noqa: E402
+from cablekit.sources import document_sha as _document_sha  # noqa: E402
+from cablekit.parse.preamble import parse_classification_line  # noqa: E402
+from cablekit.sources import read_bytes  # noqa: E402
+from cablekit.sources.cablescsv import stream as read_csv_stream  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 PRE = re.compile(r"<pre[^>]*>(.*?)</pre>", re.IGNORECASE | re.DOTALL)
@@ -294,8 +296,8 @@ def main() -> None:
             ("peak memory of the ingest (RSS, all processes)", f"{peak / 2**20:.0f} MB", "300 MB"),
         ]
         sys.path.insert(0, str(ROOT))
-        from cablekit.index import Index
-        from cablekit.query import compile_query
+        from cablekit.store import Index
+        from cablekit.store import compile_query
         from cablekit.store import Store
 
         index = Index(Store(store))

@@ -28,9 +28,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from mutations import mutate  # noqa: E402
 
-from cablekit.parser import _document_sha, parse_document  # noqa: E402
-from cablekit.readers import read_bytes  # noqa: E402
-from cablekit.vocab import FORMATS  # noqa: E402
+from cablekit.parse import parse_document  # noqa: E402
+from cablekit.sources import document_sha as _document_sha  # noqa: E402
+from cablekit.sources import read_bytes  # noqa: E402
+from cablekit.sources import FORMATS  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 MAX_SAMPLE = 400_000  # bytes taken from one file (multi-cable files are cut)

@@ -3,8 +3,9 @@
 `parse_inputs` takes (path, problem) pairs from the folder walk and yields
 `(path, Parsed or None, error or None, JSON line or None)` for every cable, in
 input order whatever the number of workers; `(path, "skipped", None, None)`
-for a file whose content the store already holds. The workers encode each
-record and build its index entry; whole records never cross to this process. A worker reads each file once: it hashes
+for a file whose content is already known (the caller says which contents
+it knows). The workers encode each record and make what the caller asks of
+it (an index entry, say); whole records never cross to this process. A worker reads each file once: it hashes
 it, checks it against the store's known contents, and parses it. A file that
 turns out to hold many cables (cables.csv, JSON lines) comes back unparsed;
 this process then streams it and sends its documents to the workers in
@@ -22,29 +23,32 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Container, Iterable, Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from .index import Entry, entry
-from .jsonl import encode
-from .parser import _document_sha, iter_records, parse_document
-from .readers import read_path
+from .pipeline import iter_records, parse_one, records_of
+from .record import Record, encode
+from .sources import open_input, read_path
 
 CHUNK = 200  # documents of a multi-cable file per task
 FILES_PER_TASK = 16
 MULTI = "multi-cable file"
 SKIPPED = "skipped"
 
-# Set before the workers fork: contents already in the store (sha256 of files),
-# and whether records carry absolute source paths (they do in the store).
+# Set before the workers fork: contents already known (sha256 of files), whether
+# records carry absolute source paths (they do in the store), and what to make of
+# each record besides its JSON line.
 _SEEN: Container[str] = frozenset()
 _ABSOLUTE = False
+_SUMMARY: Callable[[Record], Any] | None = None
 
 
 class Parsed(NamedTuple):
-    """A parsed cable as the writing process needs it: its index entry and warnings."""
+    """A parsed cable as the writing process needs it: its id, its warnings and what
+    the caller asked to be made of it (`summary`, e.g. an index entry)."""
 
-    entry: Entry
+    id: str
     warnings: list[str]
+    summary: Any
 
 
 def default_jobs() -> int:
@@ -53,49 +57,38 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def _source(path: str) -> str:
+    return os.path.abspath(path) if _ABSOLUTE else path
+
+
 def _file_task(task: tuple[str, str | None]):
     """Parse one file in a worker: SKIPPED, MULTI, or a list of (record, error)."""
     path, fmt = task
-    from .decode import decode_bytes
-    from .readers import detect, refusal
-
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(8192)
-            size = os.fstat(handle.fileno()).st_size
-            if refusal(head, size, fmt) is None:
-                # Detected once, here; the reader is told the result.
-                fmt = fmt or detect(decode_bytes(head)[0])
-                if fmt in ("csv", "jsonl"):
-                    return MULTI  # a multi-cable file goes back unread: it is streamed, never loaded whole
-            data = head + handle.read()
+        found = open_input(path, fmt)  # looked at once, here: refused or detected
     except OSError as exc:
         return [(None, exc.strerror or str(exc), None)]
-    sha = hashlib.sha256(data).hexdigest()
+    if found.multi:
+        return MULTI  # a multi-cable file goes back unread: it is streamed, never loaded whole
+    sha = hashlib.sha256(found.data).hexdigest() if found.data is not None else None
     if sha in _SEEN:
         return SKIPPED
-    return _encoded(iter_records(os.path.abspath(path) if _ABSOLUTE else path, fmt, data=data, data_sha256=sha))
+    return _encoded(records_of(found, _source(path), sha))
 
 
 def _encoded(items) -> list[tuple[Parsed | None, str | None, bytes | None]]:
     """(Parsed, error, the record's JSON line as UTF-8): the worker encodes, not the main process."""
     return [
-        (Parsed(entry(record), record["warnings"]), None, encode(record)) if record is not None else (None, error, None)
+        (Parsed(record["id"], record["warnings"], _SUMMARY(record) if _SUMMARY else None), None, encode(record))
+        if record is not None
+        else (None, error, None)
         for record, error in items
     ]
 
 
-def _docs_task(task) -> list[tuple[dict | None, str | None]]:
+def _docs_task(task) -> list[tuple[Parsed | None, str | None, bytes | None]]:
     path, docs, file_sha = task
-    source = os.path.abspath(path) if _ABSOLUTE else path
-    out = []
-    for doc in docs:
-        if doc.error:
-            where = f" (item {doc.position})" if doc.position is not None else ""
-            out.append((None, f"{doc.error}{where}"))
-        else:
-            out.append((parse_document(doc, source, _document_sha(doc, file_sha)), None))
-    return _encoded(out)
+    return _encoded(parse_one(doc, _source(path), file_sha) for doc in docs)
 
 
 def _doc_chunks(path: str, fmt: str | None) -> Iterator[tuple]:
@@ -120,11 +113,13 @@ def parse_inputs(
     seen: Container[str] = frozenset(),
     on_input: Callable[[], None] | None = None,
     absolute: bool = False,
-) -> Iterator[tuple[str, object, str | None, str | None]]:
+    summary: Callable[[Record], Any] | None = None,
+) -> Iterator[tuple[str, Any, str | None, bytes | None]]:
     """Yield (path, Parsed, None, JSON line as UTF-8 bytes), (path, None, error, None) or (path, SKIPPED, None, None),
-    in input order. *absolute* makes the records' source paths absolute."""
-    global _SEEN, _ABSOLUTE
-    _SEEN, _ABSOLUTE = seen, absolute
+    in input order. Files whose sha256 is in *seen* are skipped; *absolute* makes the records'
+    source paths absolute; *summary* makes each Parsed's summary from its record, in the worker."""
+    global _SEEN, _ABSOLUTE, _SUMMARY
+    _SEEN, _ABSOLUTE, _SUMMARY = seen, absolute, summary
     if jobs <= 1:
         yield from _sequential(inputs, fmt, on_input)
         return

@@ -5,8 +5,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cablekit import parse_bytes, parse_text
-from cablekit.cleanup import normalise, strip_link_artefacts
-from cablekit.decode import decode_bytes
+from cablekit.parse.cleanup import normalise, strip_link_artefacts
+from cablekit.sources.decode import decode_bytes
 
 SEED1 = (SEEDS / "000_f96e09e439d60289.txt").read_text()
 
@@ -31,7 +31,7 @@ def test_latin1_file_decodes_with_a_warning():
     raw = (CABLES / "06NEWDELHI5135.txt").read_bytes()
     text, warnings = decode_bytes(raw)
     assert "\u00b61." in text
-    assert warnings and "cp1252" in warnings[0]
+    assert [w.code for w in warnings] == ["not-utf8"] and "cp1252" in warnings[0].message
 
 
 def test_utf16_with_bom():
@@ -80,7 +80,7 @@ def test_never_raises_on_shuffled_real_lines(lines, junk):
 
 def test_caveat_lookup_never_fails():
     """The first line of 09LONDON1156's page <pre>, entities as written: once a KeyError."""
-    from cablekit.preamble import caveats_in, parse_classification_line
+    from cablekit.parse.preamble import caveats_in, parse_classification_line
 
     line = "C O N F I D E N T I A L LONDON 001156 &#x000A;&#x000A;NOFORN &#x000A;SIPDIS &#x000A;"
     parsed = parse_classification_line(line)
@@ -102,7 +102,7 @@ def test_control_characters_go_also_from_text_with_curly_quotes():
 def test_caveat_screen_misses_no_spelling():
     """caveats_in first looks for the caveat names as substrings; every spelling the
     regex accepts must still be found."""
-    from cablekit.preamble import caveats_in, may_hold_caveat
+    from cablekit.parse.preamble import caveats_in, may_hold_caveat
 
     assert caveats_in("N O F O R N / s i p d i s") == ["NOFORN", "SIPDIS"]
     assert caveats_in("corrected  copy") == [] and caveats_in("Corrected Copy") == ["CORRECTED COPY"]

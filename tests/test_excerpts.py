@@ -77,7 +77,7 @@ def test_reason_letters_joined_by_ampersand_and_newspaper_dateline():
 def _reference_addressee(text):
     import re
 
-    from cablekit.vocab import PRECEDENCE_WORDS
+    from cablekit.parse.patterns import PRECEDENCE_WORDS
 
     m = re.match(
         r"^(?:(?P<routing>R[A-Z0-9]{3,}|ZEN)\s*/\s*)?(?P<name>.+?)"
@@ -92,7 +92,8 @@ def _reference_addressee(text):
 def test_addressee_reading_matches_the_grammar():
     import random
 
-    from cablekit.header import _addressee, _split_addressee
+    from cablekit.parse.header import _split_addressee
+    from cablekit.parse.header import addressee as _addressee
 
     real = [
         "SECSTATE WASHDC IMMEDIATE 7691",

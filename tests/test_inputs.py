@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from conftest import DATA
 
 from cablekit.cli import cli
-from cablekit.metadata import canonical_id
-from cablekit.parser import iter_records
-from cablekit.readers import detect, read_bytes
+from cablekit.record import canonical_id
+from cablekit.pipeline import iter_records
+from cablekit.sources import detect, read_bytes
 
 INPUTS = DATA / "inputs"
 
@@ -161,12 +161,16 @@ def test_csv_with_stray_quote_and_backslash_escapes():
 
 
 def test_csv_is_streamed_not_loaded(tmp_path, monkeypatch):
-    import cablekit.readers as readers
+    import cablekit.sources as sources
 
-    def refuse(*args, **kwargs):
-        raise AssertionError("a CSV file must not be read whole")
+    decode = sources.decode_bytes
 
-    monkeypatch.setattr(readers, "read_bytes", refuse)
+    def head_only(data):
+        assert len(data) <= sources.HEAD, "a CSV file must not be read whole"
+        return decode(data)
+
+    monkeypatch.setattr(sources, "decode_bytes", head_only)
+    assert sources.open_input(str(DATA / "inputs" / "aa-head")).data is None
     assert len(records("aa-head")) == 3
 
 
@@ -263,7 +267,7 @@ def test_disagreement_is_named():
         .replace("'unclassified//fouo'>UNCLASSIFIED</a>", "'x'>SECRET</a>")
     )
     _, docs = read_bytes(data.encode())
-    from cablekit.parser import parse_document
+    from cablekit.parse import parse_document
 
     r = parse_document(next(docs), None, "0" * 64)
     assert r["classification"] == "SECRET"
@@ -329,7 +333,7 @@ def test_output_file_plain_and_compressed_and_errors_file(tmp_path):
 
 
 def test_page_metadata_keeps_non_ascii_text():
-    from cablekit.readers import page_metadata
+    from cablekit.sources.page import page_metadata
 
     page = (INPUTS / "06BRIDGETOWN2164.html").read_text(encoding="utf-8")
     page = page.replace("COUNTRY CLEARANCE REQUEST", "PAKISTAN\u2019S CLEARANCE REQUEST", 1)
@@ -344,7 +348,7 @@ def test_workers_send_multi_cable_files_back_unread():
     assert _file_task((str(INPUTS / "aa-head"), None)) == MULTI
     assert _file_task((str(INPUTS / "cairo-excerpt"), None)) == MULTI
     single = _file_task((str(INPUTS / "06BRIDGETOWN2164.html"), None))
-    assert [parsed.entry.id for parsed, _, _ in single] == ["06BRIDGETOWN2164"]
+    assert [parsed.id for parsed, _, _ in single] == ["06BRIDGETOWN2164"]
 
 
 def test_lone_surrogate_escapes_become_replacement_characters(tmp_path):
@@ -371,7 +375,8 @@ def test_lone_surrogate_escapes_become_replacement_characters(tmp_path):
 
 def test_record_lines_are_the_json_modules_compact_form():
     """orjson writes the lines; they must stay what json.dumps wrote (the store's format)."""
-    from cablekit.jsonl import dumps, encode, loads
+    from cablekit.record import decode as loads
+    from cablekit.record import dumps, encode
 
     for name in ("08MOSCOW3343.json", "06BRIDGETOWN2164.html", "02ANKARA8852.txt"):
         record = one(name)

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from mutations import mutate
 
 from cablekit.cli import cli
-from cablekit.parser import iter_records
-from cablekit.readers import read_bytes
+from cablekit.pipeline import iter_records
+from cablekit.sources import read_bytes
 
 INPUTS = DATA / "inputs"
 SEED1 = SEEDS / "000_f96e09e439d60289.txt"
@@ -36,7 +36,8 @@ SAMPLES = {
 
 def _every_record(data: bytes, fmt: str | None):
     """Parse through the readers; every item must be a record or a clean error message."""
-    from cablekit.parser import _document_sha, parse_document
+    from cablekit.parse import parse_document
+    from cablekit.sources import document_sha as _document_sha
 
     _, docs = read_bytes(data, fmt)
     for doc in docs:

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from conftest import CABLES, SEEDS
 
 from cablekit.cli import cli
-from cablekit.index import open_index
-from cablekit.query import QueryError, compile_query
+from cablekit.store import open_index
+from cablekit.store import QueryError, compile_query
 from cablekit.store import Store
 
 SEED1 = SEEDS / "000_f96e09e439d60289.txt"
@@ -357,8 +357,8 @@ def test_an_older_index_with_text_is_rebuilt_without(tmp_path):
 def test_an_old_line_changed_outside_makes_the_index_rebuild(tmp_path):
     """If a replaced record's old line cannot be read back, its words cannot be taken out
     of the index one by one: the index marks itself for a rebuild instead."""
-    from cablekit.index import entry
-    from cablekit.jsonl import encode
+    from cablekit.store import entry
+    from cablekit.record import encode
 
     root = tmp_path / "s"
     run("parse", str(SEED1), "--store", str(root))

@@ -52,5 +52,17 @@ class StoreWriter:
             with self.store.locked():
                 dead, size = self.index.dead_bytes(), self.store.records_path.stat().st_size
                 if dead and (size < COMPACT_BELOW or dead * 5 > size):
-                    self.index.compact()
+                    compact(self.index)
         return self.counts
+
+
+def compact(index: Index) -> int:
+    """Drop the lines of records.jsonl that later lines superseded (an atomic rewrite) and
+    move the index to the new offsets; return the bytes saved. Call under the store lock."""
+    index.catch_up()
+    store = index.store
+    before = store.records_path.stat().st_size
+    rows = index.live()
+    offsets = store.keep([(offset, length) for _, offset, length in rows])
+    index.moved([(new, rowid) for new, (rowid, _, _) in zip(offsets, rows, strict=True)])
+    return before - store.records_path.stat().st_size

@@ -20,7 +20,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
-from .refs import canonical_station
+from ..parse.refs import canonical_station
 
 # Search field -> FTS column. Bare words search the cable's own words only:
 # subject, body and tags (not the classification or id columns).
@@ -40,18 +40,6 @@ FIELDS = {
 }
 BARE_COLUMNS = "{subject body tags}"
 
-# How classification values are spelt in the index's `cls` column.
-CLASS_WORDS = {
-    "UNCLASSIFIED": "unclassified",
-    "UNCLASSIFIED//FOR OFFICIAL USE ONLY": "unclassified fouo",
-    "LIMITED OFFICIAL USE": "lou",
-    "CONFIDENTIAL": "confidential",
-    "CONFIDENTIAL//NOFORN": "confidential noforn",
-    "SECRET": "secret",
-    "SECRET//NOFORN": "secret noforn",
-    "TOP SECRET": "topsecret",
-    "TOP SECRET//NOFORN": "topsecret noforn",
-}
 _CLASS_ALIASES = {
     "u": "unclassified",
     "unclas": "unclassified",

@@ -17,24 +17,20 @@ import sqlite3
 import urllib.parse
 from array import array
 from collections.abc import Callable, Iterator
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from .jsonl import loads
-from .query import CLASS_WORDS, Compiled
-from .store import Store
+from ..record import class_words
+from .folder import Store, read_line
+
+if TYPE_CHECKING:
+    from .query import Compiled
 
 INDEX_VERSION = "3"
-# FTS5 settings, kept in the index itself:
-# - hashsize: FTS5 writes a new segment whenever its pending terms pass this size
-#   (1 MB by default, about a hundred cables); fewer, larger segments mean less merging.
-# - automerge: merge segments 16 at a time instead of 4. Each cable's terms are then
-#   rewritten on fewer levels: 4 -> 8 was a fifth less index work at 90,000 cables,
-#   8 -> 16 a tenth less again (6% more index bytes); queries measured no slower.
-# crisismerge stays at its default (16), though it lets single commits merge a whole
-# level (up to 10 s at 240,000 cables, while the parsing workers wait): raised to 48,
-# the longest commit took 0.6 s, but the index cost 8% more CPU time and two
-# 250,000-cable ingests took 251 and 253 s, against 224 and 254 s with 16 on a
-# machine a fifth slower at the time (its parse rates: 2,138-2,196 against 1,722-2,075).
+# FTS5 settings, kept in the index itself (bench/results-250k.md has the measurements):
+# - hashsize: FTS5 writes a segment whenever its pending terms pass this size (1 MB by
+#   default, about a hundred cables); fewer, larger segments mean less merging;
+# - automerge: merge segments 16 at a time instead of 4, so each cable's terms are
+#   rewritten on fewer levels. crisismerge stays at its default.
 # An index keeps the settings it was made with.
 FTS_SETTINGS = {"hashsize": 32 * 2**20, "automerge": 16}
 
@@ -87,7 +83,7 @@ def _fts_row(record: dict) -> tuple:
         " ".join(record.get("tags") or []),
         " ".join(record.get("signers") or []),
         record.get("origin") or "",
-        CLASS_WORDS.get(record.get("classification") or "", ""),
+        class_words(record.get("classification")),
         record.get("id") or "",
         refs,
     )
@@ -261,11 +257,8 @@ class Index:
         with self.db:
             for number, offset, length, line in self.store.scan(start):
                 end = offset + length
-                try:
-                    record = loads(line)
-                    if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-                        raise ValueError("not a record")
-                except ValueError:
+                record, _ = read_line(line)
+                if record is None:
                     damaged += 1
                     if notify:
                         where = f"line {number}" if start == 0 else f"byte {offset}"
@@ -340,34 +333,16 @@ class Index:
         live = self.db.execute("SELECT COALESCE(SUM(length), 0) FROM records").fetchone()[0]
         return self._file_identity()[1] - live
 
-    def compact(self) -> int:
-        """Rewrite records.jsonl with only the live lines, atomically. Call under the lock."""
-        self.catch_up()
-        path = self.store.records_path
-        tmp = path.with_suffix(".jsonl.tmp")
-        rows = self.db.execute("SELECT rowid, offset, length FROM records ORDER BY offset").fetchall()
-        moves = []
-        with open(path, "rb") as src, open(tmp, "wb") as dst:
-            new = 0
-            for rowid, offset, length in rows:
-                src.seek(offset)
-                dst.write(src.read(length))
-                moves.append((new, rowid))
-                new += length
-            dst.flush()
-            os.fsync(dst.fileno())
-        before = path.stat().st_size
-        os.replace(tmp, path)
-        dirfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dirfd)
-        finally:
-            os.close(dirfd)
+    def moved(self, moves: list[tuple[int, int]]) -> None:
+        """Records.jsonl was rewritten (compaction): (new offset, rowid) of each record."""
         with self.db:
             self.db.executemany("UPDATE records SET offset = ? WHERE rowid = ?", moves)
             identity, size = self._file_identity()
             self._set_meta(version=self._version(), file=identity, indexed_bytes=size)
-        return before - size
+
+    def live(self) -> list[tuple[int, int, int]]:
+        """(rowid, offset, length) of every indexed record, in file order."""
+        return self.db.execute("SELECT rowid, offset, length FROM records ORDER BY offset").fetchall()
 
     # --- reading -------------------------------------------------------------
 

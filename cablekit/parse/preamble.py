@@ -1,80 +1,74 @@
-"""The preamble: classification line, caveats, passing lines and the field blocks.
+"""The preamble: the classification line, then caveats, passing lines and field blocks.
 
-`read_classification_line` finds the classification line near the top of
-the body. `split_fields` then walks the preamble line by line and groups the
-lines into raw field blocks (eo, tags, subject, ref, classified_by), caveats
-and passing lines. Turning each block into a value is fields.py's job.
+`find_classification` finds the classification line near the top of the
+body and `parse_classification_line` splits it into level, section,
+caveats, origin and serial. `split_fields` then walks the preamble line by
+line and groups the lines into raw field blocks (see `fields.FIELDS`),
+caveats and passing lines. Turning each block into a value is the
+extractors' job.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TypedDict
 
-from .vocab import CAVEATS
-
-
-def _spaced(word: str) -> str:
-    """'SECRET' -> a pattern matching 'SECRET' and 'S E C R E T'."""
-    # A doubled first letter ("CC O N F I D E N T I A L") occurs in real cables.
-    return f"(?:{re.escape(word[0])}\\s?)?" + r"\s?".join(re.escape(c) for c in word)
-
-
-_LEVELS = [
-    ("TOP SECRET", r"T\s?O\s?P\s+" + _spaced("SECRET")),
-    (
-        "LIMITED OFFICIAL USE",
-        r"LIMITED\s+OFFICIAL\s+USE|" + r"\s+".join(_spaced(w) for w in ("LIMITED", "OFFICIAL", "USE")),
-    ),
-    ("UNCLASSIFIED", _spaced("UNCLASSIFIED")),
-    ("UNCLASSIFIED", r"UNCLAS"),
-    ("SECRET", _spaced("SECRET")),
-    ("CONFIDENTIAL", _spaced("CONFIDENTIAL")),
-]
-CLASSIFICATION_LINE = re.compile(
-    r"^(?:" + "|".join(f"(?P<l{i}>{p})" for i, (_, p) in enumerate(_LEVELS)) + r")"
-    r"(?![A-Za-z])(?P<rest>.*)$",
-    re.IGNORECASE,
+from .fields import FIELDS, field_kind
+from .patterns import (
+    CAVEAT_LINE,
+    CAVEAT_NAMES,
+    CAVEAT_WORD,
+    CLASSIFICATION_LINE,
+    KEYWORDS,
+    LOOSE_CAVEAT,
+    PARAGRAPH_START,
+    classification_level,
+    inline_keywords,
 )
+
 _SECTION = re.compile(r"\bSECTION\s+0*(\d{1,3})\s+OF\s+0*(\d{1,3})\b", re.IGNORECASE)
-_CAVEAT_WORD = re.compile(
-    r"(?<![A-Z])(" + "|".join(_spaced(c) if " " not in c else re.escape(c) for c in CAVEATS) + r")(?![A-Z])",
-    re.IGNORECASE,
-)
-_CAVEAT_NAMES = {c.replace(" ", ""): c for c in CAVEATS}
-
-
-def may_hold_caveat(text: str) -> bool:
-    """False when _CAVEAT_WORD cannot match *text*: a few substring tests instead of
-    the regex's case-blind scan (some 9 us on a classification line)."""
-    if not text.isascii():
-        return True  # case-blind matching reaches beyond ASCII ("\u017f" is an s)
-    squeezed = "".join(text.split()).upper()  # every spelling of a caveat contains its name
-    return any(name in squeezed for name in _CAVEAT_NAMES)
-
-
-def caveats_in(text: str) -> list[str]:
-    """Canonical caveat names in *text* ('E F T O' -> 'EFTO')."""
-    found = []
-    if not may_hold_caveat(text):
-        return found
-    for m in _CAVEAT_WORD.finditer(text):
-        key = re.sub(r"\s", "", m.group(1).upper())
-        # _spaced allows a doubled first letter ("SSENSITIVE"): drop it.
-        found.append(_CAVEAT_NAMES.get(key) or _CAVEAT_NAMES[key[1:]])
-    return found
-
-
 _ORIGIN_SERIAL = re.compile(
     r"^(?:(?P<year>\d{2})\s+)?(?P<origin>[A-Za-z][A-Za-z .'-]*?[A-Za-z])\s+0*(?P<serial>\d{1,7})\b"
 )
 
 
-def parse_classification_line(line: str) -> dict | None:
+class ClassificationLine(TypedDict):
+    level: str
+    section: dict[str, int] | None
+    caveats: list[str]
+    origin: str | None
+    serial: int | None
+    year: int | None
+    line: str
+
+
+def may_hold_caveat(text: str) -> bool:
+    """False when CAVEAT_WORD cannot match *text*: a few substring tests instead of
+    the regex's case-blind scan (some 9 us on a classification line)."""
+    if not text.isascii():
+        return True  # case-blind matching reaches beyond ASCII ("\u017f" is an s)
+    squeezed = "".join(text.split()).upper()  # every spelling of a caveat contains its name
+    return any(name in squeezed for name in CAVEAT_NAMES)
+
+
+def caveats_in(text: str) -> list[str]:
+    """Canonical caveat names in *text* ('E F T O' -> 'EFTO')."""
+    found: list[str] = []
+    if not may_hold_caveat(text):
+        return found
+    for m in CAVEAT_WORD.finditer(text):
+        key = re.sub(r"\s", "", m.group(1).upper())
+        # spaced() allows a doubled first letter ("SSENSITIVE"): drop it.
+        found.append(CAVEAT_NAMES.get(key) or CAVEAT_NAMES[key[1:]])
+    return found
+
+
+def parse_classification_line(line: str) -> ClassificationLine | None:
     """Split a classification line into its parts, or return None."""
     m = CLASSIFICATION_LINE.match(line)
     if not m:
         return None
-    level = next(_LEVELS[i][0] for i in range(len(_LEVELS)) if m.group(f"l{i}"))
+    level = classification_level(m)
     rest = m.group("rest")
     section = None
     if s := _SECTION.search(rest):
@@ -82,7 +76,7 @@ def parse_classification_line(line: str) -> dict | None:
         rest = rest[: s.start()] + " " + rest[s.end() :]
     caveats = caveats_in(rest)
     if caveats:
-        rest = _CAVEAT_WORD.sub(" ", rest)
+        rest = CAVEAT_WORD.sub(" ", rest)
     rest = re.sub(r"[/]+", " ", rest).strip(" -:")
     origin = serial = year = None
     if o := _ORIGIN_SERIAL.match(rest):
@@ -102,58 +96,54 @@ def parse_classification_line(line: str) -> dict | None:
     }
 
 
-# Field keywords at the start of a preamble line: one table for every field.
-FIELD_STARTS = [
-    ("eo", re.compile(r"^(?:E\.?\s?O\.?|EO)\s*\d{5}\b|^E\.\s?O\.\s", re.IGNORECASE)),
-    ("tags", re.compile(r"^(?:TAGS|TAGE|TAGD|TAG|TAS|TGS|TAFS)\s*[:;.]?(?=\s|$)", re.IGNORECASE)),
-    ("subject", re.compile(r"^(?:SUBJECT|SUBJ|SUBJECTS|SUBEJCT|SUJECT)\s*[:.;-]?(?=\s|$)", re.IGNORECASE)),
-    (
-        "ref",
-        re.compile(
-            r"^(?:PROGRAM\s+)?(?:REFS?|REF\(S\)|REFTELS?|REFERENCES?|REFTEL\(S\))(?:\s*[:.;]|(?=\s|$))", re.IGNORECASE
-        ),
-    ),
-    (
-        "classified_by",
-        re.compile(r"^(?:\(\w{1,6}\)\s*)?(?:CLASSIFIED\s+BY|CLASSIFIED\s*:|CLASSIFICATION\s+BY)\b", re.IGNORECASE),
-    ),
-]
-# Keywords that start a new field in the middle of a line ("E.O. 12958: N/A TAGS: ...").
+def _opens_body_or_field(line: str) -> bool:
+    return PARAGRAPH_START.match(line) is not None or field_kind(line)[0] is not None
+
+
+def find_classification(lines: list[str], start: int) -> tuple[ClassificationLine | None, int]:
+    """The classification line among the first few lines from *start*, and the index
+    after it; a line with an origin wins over a bare "UNCLASSIFIED" before it."""
+    seen = 0
+    found: tuple[ClassificationLine, int] | None = None
+    for k in range(start, min(len(lines), start + 40)):
+        line = lines[k]
+        if not line:
+            continue
+        if _opens_body_or_field(line):
+            break
+        parsed = parse_classification_line(line)
+        if parsed and parsed["origin"]:
+            return parsed, k + 1
+        if parsed and found is None:
+            # A bare "UNCLASSIFIED" (or "UNCLASSIFIED PTQ5647") may precede the real line.
+            found = (parsed, k + 1)
+        seen += 1
+        if seen >= (8 if found else 4):
+            break
+    return found if found else (None, start)
+
+
+def distant_classification(lines: list[str], start: int) -> tuple[int, ClassificationLine] | None:
+    """A full classification line (with origin and serial) further down, before any paragraph."""
+    for k in range(start, min(len(lines), start + 80)):
+        line = lines[k]
+        if _opens_body_or_field(line):
+            return None
+        parsed = parse_classification_line(line) if line else None
+        if parsed and parsed["origin"] and parsed["serial"] is not None:
+            return k, parsed
+    return None
+
+
+# Keywords that start a new field in the middle of a line that opens a field
+# ("TAGS: PREL SUBJECT: ..."), and the unmistakable ones that split any preamble line
+# ("C O N F I D E N T I A L STATE 000284 SIPDIS E.O. 12958: ...").
 _EMBEDDED = re.compile(
-    r"\s+(?=(?:TAGS\s*[:;]?|SUBJECT\s*:|SUBJ\s*:|REFS?\s*:|REF\(S\)\s*:|CLASSIFIED\s+BY\s*:?)\s)",
-    re.IGNORECASE,
+    r"\s+(?=(?:" + inline_keywords("tags", "subject", "ref", "classified_by") + r")\s)", re.IGNORECASE
 )
+_STRONG_EMBEDDED = re.compile(r"\s+(?=" + KEYWORDS["eo"].inline + "|TAGS:|SUBJECT:)")
 _STAMP = re.compile(r"^(?:Declassified/Released|DECLASSIFIED|Derived from|DECL(?:ASSIFY)? ON)\b", re.IGNORECASE)
-_CAVEAT_LINE = re.compile(
-    r"^(?:(?:" + "|".join(_spaced(c) if " " not in c else re.escape(c) for c in CAVEATS) + r")[\s,/]*)+$",
-    re.IGNORECASE,
-)
-# "SENSITIVE BUT UNCLASSIFIED", "DEA SENSITIVE", "NOFORN, NOT FOR INTERNET DISTRIBUTION".
-_LOOSE_CAVEAT = re.compile(
-    r"^(?:[A-Z]{2,6}\s+)?SENSITIVE(?:\s+BUT\s+UNCLASSIFIED)?\s*$"
-    r"|^(?:NOFORN|NODIS|EXDIS|LIMDIS|SIPDIS)\s*[,;:-]\s*[A-Z ,/-]{0,60}$"
-)
-PARAGRAPH_START = re.compile(r"^(\d{1,3})\s?\.(?=\s|\(|$)")
 _REF_BULLET = re.compile(r"^(?:\(?[A-Za-z]\)|[A-Za-z][.)])\s")
-# Field blocks that a blank line ends; a REF list may go on past blank lines.
-_ENDS_AT_BLANK = {"eo", "tags", "subject", "classified_by"}
-
-
-# Every field keyword starts with one of these (E.O., TAGS, SUBJECT, REF, PROGRAM REF,
-# CLASSIFIED BY, "(U) Classified by"): a cheap test before the patterns.
-_FIELD_FIRST = frozenset("ETSRPC(etsrpc")
-
-
-def field_kind(line: str) -> tuple[str | None, re.Match | None]:
-    if line[:1] not in _FIELD_FIRST:
-        return None, None
-    for kind, pattern in FIELD_STARTS:
-        if m := pattern.match(line):
-            return kind, m
-    return None, None
-
-
-_STRONG_EMBEDDED = re.compile(r"\s+(?=E\.\s?O\.\s?\d{5}|EO\s\d{5}\s|TAGS:|SUBJECT:)")
 
 
 def split_embedded(line: str) -> list[str]:
@@ -190,12 +180,16 @@ def _segments(line: str) -> list[str]:
     return _split_at_keywords(line)
 
 
-def split_fields(lines: list[str], start: int) -> dict:
-    """Group preamble lines from *start* into raw blocks.
+class Preamble(TypedDict):
+    blocks: list[tuple[str, list[str]]]  # (field name, its raw lines)
+    caveats: list[str]
+    passing: list[str]
+    stamps: list[str]
+    end: int  # index of the first body line
 
-    Returns {"blocks": [(kind, [text, ...]), ...], "caveats": [...],
-    "passing": [...], "stamps": [...], "end": index of first body line}.
-    """
+
+def split_fields(lines: list[str], start: int) -> Preamble:
+    """Group preamble lines from *start* into raw blocks."""
     blocks: list[tuple[str, list[str]]] = []
     caveats: list[str] = []
     passing: list[str] = []
@@ -209,7 +203,7 @@ def split_fields(lines: list[str], start: int) -> dict:
         line = lines[i]
         if not line:
             blank_before = True
-            if current and current[0] in _ENDS_AT_BLANK:
+            if current and FIELDS[current[0]].ends_at_blank:
                 current = None
             i += 1
             continue
@@ -217,18 +211,20 @@ def split_fields(lines: list[str], start: int) -> dict:
             break
         body_starts = False
         for seg in _segments(line):
-            kind, m = field_kind(seg)
+            kind, _ = field_kind(seg)
             if kind:
                 current = (kind, [seg])
                 blocks.append(current)
                 seen_subject = seen_subject or kind == "subject"
             elif (
-                current and current[0] == "ref" and (not blank_before or _REF_BULLET.match(seg) or not any(current[1]))
+                current
+                and not FIELDS[current[0]].ends_at_blank
+                and (not blank_before or _REF_BULLET.match(seg) or not any(current[1]))
             ):
                 current[1].append(seg)
             elif current and not blank_before:
                 current[1].append(seg)
-            elif _CAVEAT_LINE.match(seg) or _LOOSE_CAVEAT.match(seg):
+            elif CAVEAT_LINE.match(seg) or LOOSE_CAVEAT.match(seg):
                 caveats.extend(caveats_in(seg))
                 current = None
             elif _STAMP.match(seg):

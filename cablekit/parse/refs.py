@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .vocab import NOT_STATIONS, POST_PREFIXES, STATION_ALIASES
+from ..record import make_id
+from .patterns import NOT_STATIONS, POST_PREFIXES, STATION_ALIASES
 
 _PREFIX = re.compile(r"^(?:" + "|".join(re.escape(p) for p in POST_PREFIXES) + r")\s+", re.IGNORECASE)
 
@@ -28,12 +29,6 @@ def canonical_station(name: str | None) -> str | None:
     stripped = re.sub(r"^(?:USMISSION|USDEL)\s+", "", stripped)
     stripped = STATION_ALIASES.get(stripped, stripped)
     return re.sub(r"[^A-Z]", "", stripped) or None
-
-
-def make_id(year: int | None, station: str | None, serial: int | None) -> str | None:
-    if year is None or not station or serial is None:
-        return None
-    return f"{year % 100:02d}{station}{serial}"
 
 
 # A station as written: one to three capitalised words ("BAKU", "THE HAGUE",

@@ -1,9 +1,23 @@
-"""Tables of words the field extractors look up: one place for every list."""
+"""The shared tables of the parser: every word list and every pattern that more than one
+step reads, in one place.
+
+Words: precedence, post prefixes and station aliases, caveats, known TAGS,
+title words, words that are never stations or signers. Patterns: how
+classification levels, caveats and paragraph markings are written, the field
+keywords of the preamble (each field's spellings at the start of a line and
+inside running text), paragraph numbers, the date-time group and the
+partial-extract sentence. The classification levels themselves are in
+`cablekit.record.LEVELS`.
+"""
 
 from __future__ import annotations
 
-# The input styles readers.py knows (the values of `cablekit parse --format`).
-FORMATS = ("text", "html", "fragment", "csv", "jsonl", "json", "alx")
+import re
+from typing import NamedTuple
+
+from ..record import LEVELS
+
+# --- words -----------------------------------------------------------------------------
 
 # Precedence letters of the date-time group line and the words they stand for.
 PRECEDENCE_LETTERS = {
@@ -172,4 +186,98 @@ NOT_SIGNERS = frozenset(
     SECRET UNCLAS TEXT ENDS MESSAGE TELEGRAM ENDS. ADVANCE PASS DECL NODIS
     EXDIS LIMDIS THANKS AMEN REGARDS BEST TBD ETC NEXT STEPS
     """.split()
+)
+
+
+# --- classification levels and caveats, as cables write them ---------------------------
+
+
+def spaced(word: str) -> str:
+    """'SECRET' -> a pattern matching 'SECRET' and 'S E C R E T'."""
+    # A doubled first letter ("CC O N F I D E N T I A L") occurs in real cables.
+    return f"(?:{re.escape(word[0])}\\s?)?" + r"\s?".join(re.escape(c) for c in word)
+
+
+_ABBREVIATIONS = {"UNCLASSIFIED": ("UNCLAS",)}
+# (level, pattern) for every way a level opens a classification line: its words,
+# each maybe spaced out, and its abbreviations.
+_LEVEL_SPELLINGS = [(level.name, r"\s+".join(spaced(w) for w in level.name.split())) for level in LEVELS] + [
+    (name, short) for name, shorts in _ABBREVIATIONS.items() for short in shorts
+]
+CLASSIFICATION_LINE = re.compile(
+    r"^(?:" + "|".join(f"(?P<l{i}>{p})" for i, (_, p) in enumerate(_LEVEL_SPELLINGS)) + r")"
+    r"(?![A-Za-z])(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+
+def classification_level(m: re.Match) -> str:
+    """The level a CLASSIFICATION_LINE match opens with."""
+    return next(_LEVEL_SPELLINGS[i][0] for i in range(len(_LEVEL_SPELLINGS)) if m.group(f"l{i}"))
+
+
+# The levels as plain words, for page headers and lone classification lines.
+CLASSIFICATION_WORDS = "|".join(
+    [level.name.replace(" ", r"\s+") for level in LEVELS] + [s for shorts in _ABBREVIATIONS.values() for s in shorts]
+)
+
+_CAVEAT_SPELLINGS = "|".join(spaced(c) if " " not in c else re.escape(c) for c in CAVEATS)
+CAVEAT_WORD = re.compile(r"(?<![A-Z])(" + _CAVEAT_SPELLINGS + r")(?![A-Z])", re.IGNORECASE)
+CAVEAT_NAMES = {c.replace(" ", ""): c for c in CAVEATS}
+# A preamble line of caveats only ("SIPDIS", "NOFORN / SIPDIS").
+CAVEAT_LINE = re.compile(r"^(?:(?:" + _CAVEAT_SPELLINGS + r")[\s,/]*)+$", re.IGNORECASE)
+# "SENSITIVE BUT UNCLASSIFIED", "DEA SENSITIVE", "NOFORN, NOT FOR INTERNET DISTRIBUTION".
+LOOSE_CAVEAT = re.compile(
+    r"^(?:[A-Z]{2,6}\s+)?SENSITIVE(?:\s+BUT\s+UNCLASSIFIED)?\s*$"
+    r"|^(?:NOFORN|NODIS|EXDIS|LIMDIS|SIPDIS)\s*[,;:-]\s*[A-Z ,/-]{0,60}$"
+)
+
+
+# --- paragraph markings ----------------------------------------------------------------
+
+# The portion markings that open a paragraph or a subject: "(C)", "(SBU)", "(S/NF)".
+MARKINGS = ("SBU", "LOU", "TS", "FOUO", "U", "C", "S")
+MARKING_WORD = "(?:" + "|".join(MARKINGS) + ")"
+
+
+# --- field keywords --------------------------------------------------------------------
+
+
+class Keyword(NamedTuple):
+    """How a preamble field's keyword is written (patterns read case-blind)."""
+
+    start: str  # at the start of a preamble line: every spelling seen, misspellings too
+    inline: str  # inside running text (lost line breaks, a line run on into the next field)
+
+
+EO_WORD = r"(?:E\.?\s?O\.?|EO)"  # E.O., E. O., EO, E.O
+CLASSIFIED_BY = r"CLASSIFIED\s+BY\b"
+KEYWORDS = {
+    "eo": Keyword(EO_WORD + r"\s*\d{5}\b|E\.\s?O\.\s", r"(?:E\.\s?O\.|EO)\s?\d{5}\b"),
+    "tags": Keyword(r"(?:TAGS|TAGE|TAGD|TAG|TAS|TGS|TAFS)\s*[:;.]?(?=\s|$)", r"(?:TAGS?|TAGE)\s*[:;]?(?=\s+[A-Z]{2,})"),
+    "subject": Keyword(r"(?:SUBJECT|SUBJ|SUBJECTS|SUBEJCT|SUJECT)\s*[:.;-]?(?=\s|$)", r"SUBJ(?:ECT)?\s*:"),
+    "ref": Keyword(
+        r"(?:PROGRAM\s+)?(?:REFS?|REF\(S\)|REFTELS?|REFERENCES?|REFTEL\(S\))(?:\s*[:.;]|(?=\s|$))",
+        r"(?:REFS?|REF\(S\))\s*:",
+    ),
+    "classified_by": Keyword(
+        r"(?:\(\w{1,6}\)\s*)?(?:CLASSIFIED\s+BY|CLASSIFIED\s*:|CLASSIFICATION\s+BY)\b",
+        CLASSIFIED_BY + r"\s*:?",
+    ),
+}
+
+
+def inline_keywords(*fields: str) -> str:
+    """One alternation of the inline forms of *fields*."""
+    return "|".join(KEYWORDS[f].inline for f in fields)
+
+
+# --- lines -----------------------------------------------------------------------------
+
+# A numbered paragraph: "1.", "2 .", "3.(C)".
+PARAGRAPH_START = re.compile(r"^(\d{1,3})\s?\.(?=\s|\(|$)")
+PARTIAL_SENTENCE = re.compile(
+    r"This record is a partial extract of the original cable\.\s*"
+    r"(?:The full text of the original cable is not available\.)?",
+    re.IGNORECASE,
 )

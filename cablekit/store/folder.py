@@ -17,12 +17,13 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .jsonl import loads
+from ..atomic import atomic_write
+from ..record import Record, decode, is_record
 
 RECORDS = "records.jsonl"
 INDEX = "index.sqlite"
@@ -36,6 +37,18 @@ def default_store_path() -> Path:
         return Path(env)
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return Path(base) / "cablekit" / "store"
+
+
+def read_line(line: bytes) -> tuple[Record | None, str | None]:
+    """The record a stored line holds, or why it holds none: the one test of a stored
+    record, for the index and for `check` alike."""
+    try:
+        value = decode(line)
+    except ValueError as exc:
+        return None, f"not valid JSON ({getattr(exc, 'msg', exc)})"
+    if not is_record(value):
+        return None, "valid JSON but not a record (no id)"
+    return value, None
 
 
 class StoreError(Exception):
@@ -149,7 +162,7 @@ class Store:
         return spans
 
     def read_at(self, offset: int, length: int) -> dict:
-        return loads(self.read_line_at(offset, length))
+        return decode(self.read_line_at(offset, length))
 
     def read_line_at(self, offset: int, length: int) -> str:
         """One stored record as its JSON text (without the newline)."""
@@ -173,3 +186,22 @@ class Store:
                     return
                 yield number, offset, len(line), line
                 offset += len(line)
+
+    def keep(self, spans: list[tuple[int, int]]) -> list[int]:
+        """Rewrite records.jsonl with only the lines at *spans* (offset, length), in that
+        order, atomically; return each kept line's new offset. Call under the lock."""
+        offsets = []
+        with open(self.records_path, "rb") as src, atomic_write(self.records_path) as dst:
+            new = 0
+            for offset, length in spans:
+                src.seek(offset)
+                dst.write(src.read(length))
+                offsets.append(new)
+                new += length
+        return offsets
+
+    def rewrite(self, lines: Iterable[bytes]) -> None:
+        """Replace records.jsonl with *lines* (each ending in a newline), atomically. Call under the lock."""
+        with atomic_write(self.records_path) as dst:
+            for line in lines:
+                dst.write(line)

@@ -75,6 +75,16 @@ def emit(line: str) -> None:
         raise PipeClosed from None
 
 
+class Stdout:
+    """stdout for writers that take a file (csv.writer); a closed pipe ends the command quietly."""
+
+    def write(self, text: str) -> int:
+        try:
+            return sys.stdout.write(text)
+        except BrokenPipeError:
+            raise PipeClosed from None
+
+
 def store_option(func):
     """--store PATH, shared by every command that uses the store (also $CABLEKIT_STORE)."""
     return click.option(
@@ -87,7 +97,7 @@ def store_option(func):
 
 
 def open_store(store_path: Path | None):
-    from .store import Store, default_store_path
+    from ..store import Store, default_store_path
 
     return Store(Path(store_path) if store_path else default_store_path())
 
@@ -98,7 +108,7 @@ def notify(message: str) -> None:
 
 def compile_search(words: tuple[str, ...], since: str | None, until: str | None):
     """The query words and --since/--until as one compiled query; a bad query exits 2."""
-    from .query import Compiled, QueryError, compile_query, parse_date_option
+    from ..store import Compiled, QueryError, compile_query, parse_date_option
 
     try:
         compiled = compile_query(" ".join(words)) if words else Compiled(match=None)

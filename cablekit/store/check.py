@@ -8,12 +8,10 @@ with one line per id, and rebuilds the index.
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass, field
 
+from .folder import QUARANTINE, Store, read_line
 from .index import Index, index_damage, usable_index
-from .store import QUARANTINE, Store
 
 __all__ = ["QUARANTINE", "Report", "check_store"]
 
@@ -42,16 +40,6 @@ class Report:
             or self.missing_from_index
             or self.unknown_in_index
         )
-
-
-def _classify(line: bytes) -> tuple[dict | None, str | None]:
-    try:
-        record = json.loads(line)
-    except ValueError as exc:
-        return None, f"not valid JSON ({exc.msg})"
-    if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"]:
-        return None, "valid JSON but not a record (no id)"
-    return record, None
 
 
 def check_store(store: Store, repair: bool = False) -> Report:
@@ -83,7 +71,7 @@ def _scan(store: Store, index: Index | None, report: Report) -> None:
             if not line.endswith(b"\n"):
                 report.torn_tail = True
                 break
-            record, why = _classify(line)
+            record, why = read_line(line)
             if why:
                 report.damaged.append((number, why))
                 continue
@@ -103,14 +91,13 @@ def _scan(store: Store, index: Index | None, report: Report) -> None:
 
 def _repair(store: Store, index: Index, report: Report) -> None:
     path = store.records_path
-    tmp = path.with_suffix(".jsonl.repair")
     keep: dict[str, bytes] = {}
     order: list[str] = []
     quarantine = []
     offset = 0
     with open(path, "rb") as handle:
         for number, line in enumerate(handle, 1):
-            record, why = _classify(line) if line.endswith(b"\n") else (None, "incomplete last line (torn write)")
+            record, why = read_line(line) if line.endswith(b"\n") else (None, "incomplete last line (torn write)")
             if why:
                 quarantine.append(
                     {"offset": offset, "line": number, "reason": why, "text": line.decode("utf-8", "replace")}
@@ -122,12 +109,7 @@ def _repair(store: Store, index: Index, report: Report) -> None:
                 order.append(record["id"])
             keep[record["id"]] = line
     store.quarantine(quarantine)
-    with open(tmp, "wb") as out:
-        for cable_id in order:
-            out.write(keep[cable_id])
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)
+    store.rewrite(keep[cable_id] for cable_id in order)
     index.rebuild()
     report.repaired = True
     report.quarantined = len(quarantine)

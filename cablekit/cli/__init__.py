@@ -1,4 +1,4 @@
-"""The `cablekit` command line: a thin layer over the library.
+"""The `cablekit` command line: thin commands over the library, and their rendering.
 
 Exit statuses (as ripgrep): 0 success, 1 nothing found or some input failed, 2 usage error.
 """
@@ -10,10 +10,13 @@ import sys
 
 import click
 
-from . import __version__
-from .cli_common import EXIT_OK, PipeClosed, report
-from .cli_parse import parse
-from .cli_store import check, export, index_cmd, search, show
+from .. import __version__
+from .common import EXIT_OK, PipeClosed, report
+from .export import export
+from .maintain import check, index_cmd
+from .parse import parse
+from .search import search
+from .show import show
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

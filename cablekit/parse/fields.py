@@ -1,59 +1,67 @@
-"""One small extractor per preamble field, looked up by the field's name.
+"""The preamble fields: one table, one small extractor per field.
 
-Each extractor takes the raw lines of its block and a context dict (the
-citing cable's year, for references) and returns (value, warnings).
+`FIELDS` maps a field's name to the keyword that opens it at the start of a
+preamble line, its extractor, the record key its value goes to and how many
+of it a cable may have. Adding a field is one entry here plus its extractor
+(and its keyword spellings in `patterns.KEYWORDS`).
+
+Each extractor takes the raw lines of its block and the citing cable's
+`Context` (its year and month, for references) and returns (value, warnings).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from .preamble import field_kind
+from ..record import Defect
+from .dates import decl_date
+from .patterns import EO_WORD, KEYWORDS, KNOWN_TAGS, MARKING_WORD, ORG_TAGS, TITLE_WORDS
 from .refs import citation_id, find_citations
-from .vocab import KNOWN_TAGS, ORG_TAGS, TITLE_WORDS
+
+
+class Context(NamedTuple):
+    """What an extractor may need to know of the cable around its block."""
+
+    year: int | None = None
+    month: int | None = None
+
+
+Extractor = Callable[[list[str], Context], tuple[Any, list[Defect]]]
 
 
 def _join(lines: list[str]) -> str:
     return " ".join(" ".join(lines).split())
 
 
+def _without_keyword(lines: list[str]) -> list[str]:
+    _, m = field_kind(lines[0])
+    return [lines[0][m.end() :] if m else lines[0]] + lines[1:]
+
+
 # --- E.O. line -------------------------------------------------------------
 
-_EO = re.compile(r"^(?:E\.?\s?O\.?|EO)\s*(?P<order>\d{5})\s*[:;.,]?\s*(?P<text>.*)$", re.IGNORECASE)
-_DECL_DATE = re.compile(r"(?<![\d/])(\d{1,4})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2,4})(?![\d/])")
+_EO = re.compile(r"^" + EO_WORD + r"\s*(?P<order>\d{5})\s*[:;.,]?\s*(?P<text>.*)$", re.IGNORECASE)
+_DECL_ONLY = re.compile(r"^(?:DECL\w*\s*:?|DECLASSIFY\s+ON\s*:?|DNG\s*:?\s*CO)?\s*\d", re.IGNORECASE)
 
 
-def _decl_date(text: str) -> date | None:
-    m = _DECL_DATE.search(text)
-    if not m:
-        return None
-    a, b, c = m.groups()
-    if len(a) == 4:  # 2020/02/23
-        year, month, day = int(a), int(b), int(c)
-    else:  # 03/25/2018 or 6/30/08
-        month, day, year = int(a), int(b), int(c)
-        if len(c) == 2:
-            year += 1900 if year >= 70 else 2000
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def extract_eo(lines: list[str], ctx: dict) -> tuple[dict | None, list[str]]:
+def extract_eo(lines: list[str], ctx: Context) -> tuple[dict[str, Any], list[Defect]]:
     raw = _join(lines)
     m = _EO.match(raw)
     if not m:
-        return {"order": None, "decl": None, "text": raw}, [f"E.O. line '{raw}' not understood"]
+        return {"order": None, "decl": None, "text": raw}, [
+            Defect("eo-unreadable", f"E.O. line '{raw}' not understood")
+        ]
     text = m.group("text").strip()
     warnings = []
     decl = None
     # Only a declassification date: "DECL: 03/25/2018", "Declassify on ...", or a bare date.
-    if re.match(r"^(?:DECL\w*\s*:?|DECLASSIFY\s+ON\s*:?|DNG\s*:?\s*CO)?\s*\d", text, re.IGNORECASE):
-        decl = _decl_date(text)
+    if _DECL_ONLY.match(text):
+        decl = decl_date(text)
         if decl is None:
-            warnings.append(f"declassification date in '{text}' is not a valid date")
+            warnings.append(Defect("invalid-decl-date", f"declassification date in '{text}' is not a valid date"))
     return {"order": m.group("order"), "decl": decl.isoformat() if decl else None, "text": text}, warnings
 
 
@@ -83,12 +91,7 @@ def _is_code(token: str) -> bool:
     return token in KNOWN_TAGS or token in ORG_TAGS or len(token) <= 2
 
 
-def _without_keyword(lines: list[str]) -> list[str]:
-    _, m = field_kind(lines[0])
-    return [lines[0][m.end() :] if m else lines[0]] + lines[1:]
-
-
-def extract_tags(lines: list[str], ctx: dict) -> tuple[list[str], list[str]]:
+def extract_tags(lines: list[str], ctx: Context) -> tuple[list[str], list[Defect]]:
     warnings = []
     text = " ".join(_without_keyword(lines))
     # "OVIP (RICE, CONDOLEEZZA)": the person in brackets is a tag of its own.
@@ -128,23 +131,24 @@ def extract_tags(lines: list[str], ctx: dict) -> tuple[list[str], list[str]]:
             continue
         pieces = _split_glued(tok)
         if len(pieces) > 1:
-            warnings.append(f"glued tag '{tok}' split into {' '.join(pieces)}")
+            warnings.append(Defect("glued-tag-split", f"glued tag '{tok}' split into {' '.join(pieces)}"))
         tags.extend(pieces)
         i += 1
     unique = list(dict.fromkeys(tags))
     if len(unique) < len(tags):
-        warnings.append("duplicate TAGS removed")
+        warnings.append(Defect("duplicate-tags", "duplicate TAGS removed"))
     return unique, warnings
 
 
 # --- SUBJECT ---------------------------------------------------------------
 
-_MARKING_PREFIX = re.compile(r"^\(\s*(?:U|C|S|SBU|LOU|TS|FOUO)(?:\s*/{1,2}\s*[A-Z][A-Z ,]*)?\s*\)\s*", re.IGNORECASE)
+MARKING_PREFIX = re.compile(r"^\(\s*" + MARKING_WORD + r"(?:\s*/{1,2}\s*[A-Z][A-Z ,]*)?\s*\)\s*", re.IGNORECASE)
+_SUBJECT_AGAIN = re.compile(r"^(?:" + KEYWORDS["subject"].inline + r")\s*", re.IGNORECASE)
 
 
-def extract_subject(lines: list[str], ctx: dict) -> tuple[str | None, list[str]]:
-    text = _MARKING_PREFIX.sub("", _join(_without_keyword(lines)))
-    text = re.sub(r"^(?:SUBJECT|SUBJ)\s*:\s*", "", text, flags=re.IGNORECASE)  # "SUBJECT: SUBJECT: ..."
+def extract_subject(lines: list[str], ctx: Context) -> tuple[str | None, list[Defect]]:
+    text = MARKING_PREFIX.sub("", _join(_without_keyword(lines)))
+    text = _SUBJECT_AGAIN.sub("", text)  # "SUBJECT: SUBJECT: ..."
     return (text or None), []
 
 
@@ -155,18 +159,16 @@ _LABEL = re.compile(r"(?:^|(?<=[\s;,]))(?:\((?P<a>[A-Za-z])\)|(?P<b>[A-Za-z])[.)
 
 
 def _ref_items(text: str) -> list[tuple[str | None, str]]:
-    labels = [m for m in _LABEL.finditer(text)]
     # Keep only labels that run A, B, C ... so that "U.S." or "a)" in prose stay text.
     seq, expected = [], "A"
-    for m in labels:
+    for m in _LABEL.finditer(text):
         letter = (m.group("a") or m.group("b")).upper()
         if letter == expected:
             seq.append(m)
             expected = chr(ord(expected) + 1)
-    if not seq or seq[0].start() > 0:
-        if not seq:
-            return [(None, text.strip())] if text.strip() else []
-    items = []
+    if not seq:
+        return [(None, text.strip())] if text.strip() else []
+    items: list[tuple[str | None, str]] = []
     if seq[0].start() > 0 and text[: seq[0].start()].strip(" ;,"):
         items.append((None, text[: seq[0].start()].strip(" ;,")))
     for k, m in enumerate(seq):
@@ -179,9 +181,9 @@ def _ref_items(text: str) -> list[tuple[str | None, str]]:
     return items
 
 
-def extract_refs(lines: list[str], ctx: dict) -> tuple[list[dict], list[str]]:
+def extract_refs(lines: list[str], ctx: Context) -> tuple[list[dict[str, Any]], list[Defect]]:
     text = _join(_without_keyword(lines))
-    refs: list[dict] = []
+    refs: list[dict[str, Any]] = []
     inferred = []
     for label, item in _ref_items(text):
         if not item:
@@ -196,7 +198,7 @@ def extract_refs(lines: list[str], ctx: dict) -> tuple[list[dict], list[str]]:
                 refs.append({"label": label, "text": part, "id": None})
                 continue
             for cite in cites:
-                cid, was_inferred = citation_id(cite, ctx.get("year"))
+                cid, was_inferred = citation_id(cite, ctx.year)
                 ref = {"label": label, "text": part if len(cites) == 1 else cite["text"], "id": cid}
                 if was_inferred:
                     ref["year_inferred"] = True
@@ -204,10 +206,10 @@ def extract_refs(lines: list[str], ctx: dict) -> tuple[list[dict], list[str]]:
                 refs.append(ref)
     warnings = []
     if inferred:
-        msg = f"year of reference(s) {', '.join(inferred)} not written; taken from the citing cable ({ctx.get('year')})"
-        if ctx.get("month") == 1:
+        msg = f"year of reference(s) {', '.join(inferred)} not written; taken from the citing cable ({ctx.year})"
+        if ctx.month == 1:
             msg += "; the cable is from January, so a December citation would be a year earlier"
-        warnings.append(msg)
+        warnings.append(Defect("ref-year-inferred", msg))
     return refs, warnings
 
 
@@ -218,13 +220,15 @@ _REASON_SPLIT = re.compile(
 )
 _REASON = re.compile(r"\b1\s?\.\s?([4-6])\s*(.*?)(?=\b1\s?\.\s?[4-6]\b|$)", re.IGNORECASE)
 _LETTER = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
+_ORDER_AFTER = re.compile(r",?\s*" + EO_WORD + r"\s*\d{5}", re.IGNORECASE)
+_REASON_END = re.compile(r"\.\s|\.$|\bE\.?O\.?\b")
 
 
 def reasons_in(text: str) -> list[str]:
     reasons = []
     for m in _REASON.finditer(text):
         section = f"1.{m.group(1)}"
-        tail = re.split(r"\.\s|\.$|\bE\.?O\.?\b", m.group(2))[0]
+        tail = _REASON_END.split(m.group(2))[0]
         for letter in _LETTER.findall(tail):
             reason = f"{section}({letter.lower()})"
             if reason not in reasons:
@@ -263,25 +267,70 @@ def _title_and_name(who: str) -> tuple[str | None, str | None]:
     return title, name
 
 
-def extract_classified_by(lines: list[str], ctx: dict) -> tuple[dict | None, list[str]]:
+def extract_classified_by(lines: list[str], ctx: Context) -> tuple[dict[str, Any], list[Defect]]:
     text = _join(lines)
-    body = re.sub(
-        r"^(?:\(\w{1,6}\)\s*)?(?:CLASSIFIED\s+BY|CLASSIFIED|CLASSIFICATION\s+BY)\s*:?\s*", "", text, flags=re.IGNORECASE
-    )
-    parts = _REASON_SPLIT.split(body, maxsplit=1)
-    who = parts[0].strip(" ,;.")
+    body = re.sub(r"^\s*:?\s*", "", _join(_without_keyword(lines)))
+    who = _REASON_SPLIT.split(body, maxsplit=1)[0].strip(" ,;.")
     # "Classified By: ..., E.O. 12958, reasons": the order is not part of the name.
-    who = re.split(r",?\s*E\.?\s?O\.?\s*\d{5}", who)[0].strip(" ,;")
+    who = _ORDER_AFTER.split(who)[0].strip(" ,;")
     title, name = _title_and_name(who)
     reasons = reasons_in(body)
-    warnings = [] if reasons else [f"no classification reason found in '{text}'"]
+    warnings = [] if reasons else [Defect("no-classification-reason", f"no classification reason found in '{text}'")]
     return {"name": name, "title": title, "reasons": reasons, "text": text}, warnings
 
 
-EXTRACTORS = {
-    "eo": extract_eo,
-    "tags": extract_tags,
-    "subject": extract_subject,
-    "ref": extract_refs,
-    "classified_by": extract_classified_by,
+# --- the table --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # the block's name
+    key: str  # the record key its value goes to
+    first: str  # the characters a line opening the field can start with (a cheap test)
+    extract: Extractor
+    count: str  # "one": a second is ignored, with a warning; "merge": joined, duplicates dropped; "many"
+    ends_at_blank: bool = True  # a blank line ends the block (a REF list may go on past one)
+
+    @property
+    def start(self) -> re.Pattern:
+        return _STARTS[self.name]
+
+
+# In the order a line is tried against them.
+FIELDS = {
+    f.name: f
+    for f in (
+        Field("eo", "eo", "E", extract_eo, "one"),
+        Field("tags", "tags", "T", extract_tags, "merge"),
+        Field("subject", "subject", "S", extract_subject, "one"),
+        Field("ref", "references", "RP", extract_refs, "many", ends_at_blank=False),
+        Field("classified_by", "classified_by", "C(", extract_classified_by, "one"),
+    )
 }
+_STARTS = {name: re.compile("^(?:" + KEYWORDS[name].start + ")", re.IGNORECASE) for name in FIELDS}
+_FIRST = frozenset(
+    "".join(f.first for f in FIELDS.values()).upper() + "".join(f.first for f in FIELDS.values()).lower()
+)
+
+
+def field_kind(line: str) -> tuple[str | None, re.Match | None]:
+    """The field a preamble line opens, and its keyword's match; (None, None) for others."""
+    if line[:1] not in _FIRST:
+        return None, None
+    for name, pattern in _STARTS.items():
+        if m := pattern.match(line):
+            return name, m
+    return None, None
+
+
+def store_field(record: dict[str, Any], name: str, value: Any, warnings: list[Defect]) -> None:
+    """Put a field's value into the record, by the field's count rule."""
+    field = FIELDS[name]
+    if field.count == "many":
+        record[field.key].extend(value)
+    elif field.count == "merge":
+        record[field.key] = list(dict.fromkeys(record[field.key] + value))
+    elif record.get(field.key) in (None, []):
+        record[field.key] = value
+    else:
+        warnings.append(Defect("duplicate-field", f"a second {name.replace('_', ' ')} line was ignored"))

@@ -5,16 +5,14 @@ from __future__ import annotations
 import functools
 import re
 
-from .preamble import PARAGRAPH_START
-from .vocab import NOT_SIGNERS
+from ..record import Defect
+from .patterns import CLASSIFICATION_WORDS, MARKING_WORD, NOT_SIGNERS, PARAGRAPH_START
 
-_CLASSIFICATION_ONLY = re.compile(
-    r"^(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|UNCLAS|TOP SECRET)(?:\s*//\s*NOFORN)?\s*$",
-    re.IGNORECASE,
-)
+# A classification line on its own, as page breaks and the end of a cable repeat it.
+_CLASSIFICATION_ONLY = re.compile(r"^(?:" + CLASSIFICATION_WORDS + r")(?:\s*//\s*NOFORN)?\s*$", re.IGNORECASE)
 # Old telegram page headers; they also turn up glued into running text.
 _OLD_PAGE = re.compile(
-    r"(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|INFO)\s+)?"
+    r"(?:(?:" + CLASSIFICATION_WORDS + r"|INFO)\s+)?"
     r"PAGE\s+\d{2}\s+(?:[A-Z][A-Z ]{0,24}?\s+\d{4,6}\s+(?:\d{2}\s+OF\s+\d{2}\s+)?\d{6}Z"
     r"|R[A-Z]{3,}\d{4}\s+[A-Z ]+?(?:\s+[A-Z][A-Z ]*?\s+\d{4,6})?\s*$)"
 )
@@ -22,8 +20,8 @@ _OLD_PAGE = re.compile(
 _SECTION_PAGE = re.compile(r"^[A-Z][A-Z .'-]*?\s?\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$")
 _TRAILER = re.compile(r"^(?:NNNN|#\d{3,5}|BT|NNN|ZZZZ|##+)$")
 _MARKING = re.compile(
-    r"^\(\s*(?P<m>(?:SBU|LOU|TS|U|C|S|FOUO)(?:\s*/{1,2}\s*[A-Z][A-Z .]*?)?)\s*\)\s*"
-    r"|^(?P<d>SBU|U|C|S)\)\s+"
+    r"^\(\s*(?P<m>" + MARKING_WORD + r"(?:\s*/{1,2}\s*[A-Z][A-Z .]*?)?)\s*\)\s*"
+    r"|^(?P<d>" + MARKING_WORD + r")\)\s+"
 )
 
 
@@ -165,7 +163,7 @@ def _unwrap(lines: list[str]) -> str:
     return _JOIN_BREAK.sub(" ", text).strip()
 
 
-def split_paragraphs(lines: list[str], converted: bool, continues: bool = False) -> tuple[list[dict], list[str]]:
+def split_paragraphs(lines: list[str], converted: bool, continues: bool = False) -> tuple[list[dict], list[Defect]]:
     """Split body lines into paragraphs by their numbers.
 
     A line opens paragraph n when it starts with "n." and n continues the
@@ -173,7 +171,7 @@ def split_paragraphs(lines: list[str], converted: bool, continues: bool = False)
     figures ("2006.") stay text. In converted text a lost pilcrow turns
     paragraph 5 into "15."; that is repaired with a warning.
     """
-    warnings: list[str] = []
+    warnings: list[Defect] = []
     starts: list[tuple[int, int]] = []  # (line index, number)
     expected = None
     candidates = [
@@ -189,7 +187,11 @@ def split_paragraphs(lines: list[str], converted: bool, continues: bool = False)
             if num == 0 or num > 60 or (num > 3 and not continues and num != 11):
                 continue
             if num == 11 and (converted or following == 2):
-                warnings.append("paragraph numbered '11.' read as 1 (a pilcrow turned into '1')")
+                warnings.append(
+                    Defect(
+                        "paragraph-number-repaired", "paragraph numbered '11.' read as 1 (a pilcrow turned into '1')"
+                    )
+                )
                 num = 1
             starts.append((k, num))
             expected = num + 1
@@ -198,11 +200,18 @@ def split_paragraphs(lines: list[str], converted: bool, continues: bool = False)
             starts.append((k, num))
             expected = num + 1
         elif str(num) == "1" + str(expected) and (converted or following == expected + 1):
-            warnings.append(f"paragraph numbered '{num}.' read as {expected} (a pilcrow turned into '1')")
+            warnings.append(
+                Defect(
+                    "paragraph-number-repaired",
+                    f"paragraph numbered '{num}.' read as {expected} (a pilcrow turned into '1')",
+                )
+            )
             starts.append((k, expected))
             expected += 1
         elif expected < num <= expected + 2 and (following is None or following == num + 1):
-            warnings.append(f"paragraph numbering jumps from {expected - 1} to {num}")
+            warnings.append(
+                Defect("paragraph-numbering-gap", f"paragraph numbering jumps from {expected - 1} to {num}")
+            )
             starts.append((k, num))
             expected = num + 1
     paragraphs: list[dict] = []

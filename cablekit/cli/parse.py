@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from collections import Counter
@@ -11,10 +10,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import click
 
-from .cli_common import (
+from ..sources import FORMATS
+from .common import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
@@ -26,7 +27,6 @@ from .cli_common import (
     report,
     store_option,
 )
-from .vocab import FORMATS
 
 
 @click.command()
@@ -36,7 +36,7 @@ from .vocab import FORMATS
 @click.option(
     "--format",
     "input_format",
-    type=click.Choice(("auto",) + FORMATS),
+    type=click.Choice(("auto", *FORMATS)),
     default="auto",
     show_default=True,
     help="Input style; 'auto' detects it from each file's content.",
@@ -88,7 +88,7 @@ def parse(
       cablekit parse --json cables/ | jq -r 'select(.classification=="SECRET") | .id'
       cablekit parse --json - < 08BAKU279.txt
     """
-    from .batch import default_jobs
+    from ..batch import default_jobs
 
     run = _Run(strict=strict, fmt=None if input_format == "auto" else input_format, jobs=jobs or default_jobs())
     errors = open(errors_path, "w", encoding="utf-8") if errors_path else None  # noqa: SIM115
@@ -159,7 +159,9 @@ class _Progress:
 
 
 @contextmanager
-def _cables(run: _Run, inputs, advance=None, seen=(), absolute=False) -> Iterator[Iterator[tuple[object, str]]]:
+def _cables(
+    run: _Run, inputs, advance=None, seen=(), absolute=False, summary=None
+) -> Iterator[Iterator[tuple[Any, bytes]]]:
     """(Parsed, its JSON line) for every cable in the inputs, in input order; failures go to
     run.fail. Files whose sha256 is in *seen* (already in the store) are skipped.
 
@@ -167,9 +169,9 @@ def _cables(run: _Run, inputs, advance=None, seen=(), absolute=False) -> Iterato
     there and then. Left to the garbage collector, the pool would be torn down during
     interpreter shutdown, where it can hang.
     """
-    from .batch import SKIPPED, parse_inputs
+    from ..batch import SKIPPED, parse_inputs
 
-    results = parse_inputs(inputs, run.fmt, run.jobs, seen, advance, absolute)
+    results = parse_inputs(inputs, run.fmt, run.jobs, seen, advance, absolute, summary)
 
     def cables():
         for path, parsed, error, line in results:
@@ -178,7 +180,7 @@ def _cables(run: _Run, inputs, advance=None, seen=(), absolute=False) -> Iterato
             elif parsed is SKIPPED:
                 run.counts["skipped"] += 1
             elif run.strict and parsed.warnings:
-                run.fail(path, f"{parsed.entry.id}: {len(parsed.warnings)} warning(s): {parsed.warnings[0]}")
+                run.fail(path, f"{parsed.id}: {len(parsed.warnings)} warning(s): {parsed.warnings[0]}")
             else:
                 yield parsed, line
 
@@ -202,16 +204,14 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
         finally:
             progress.stop()
         return run.counts["failed"]
-    import gzip
+    from ..atomic import atomic_write
 
     # Written beside the target and renamed at the end: no half-written file under its name.
-    tmp = output.with_name(output.name + ".part")
-    opener = gzip.open if output.suffix == ".gz" else open
     written = 0
     interrupted = False
     inputs = iter_inputs(paths)
     progress = _Progress(paths)
-    with opener(tmp, "wb") as out:
+    with atomic_write(output) as out:
         try:
             with _cables(run, inputs, progress.advance) as cables:
                 for _, line in cables:
@@ -222,7 +222,6 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
             interrupted = True
         finally:
             progress.stop()
-    os.replace(tmp, output)
     report(
         f"{'interrupted: ' if interrupted else ''}wrote {written} records to {output}, "
         f"failed {run.counts['failed']}{run.summary_of_failures()}"
@@ -233,9 +232,7 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
 
 
 def _parse_into_store(paths: tuple[str, ...], run: _Run, store) -> int:
-    from .index import open_index
-    from .ingest import StoreWriter
-    from .store import StoreError
+    from ..store import StoreError, StoreWriter, entry, open_index
 
     try:
         index = open_index(store, notify)
@@ -248,9 +245,9 @@ def _parse_into_store(paths: tuple[str, ...], run: _Run, store) -> int:
     counts = run.counts
     interrupted = False
     try:
-        with _cables(run, inputs, progress.advance, seen=index.seen_lookup(), absolute=True) as cables:
+        with _cables(run, inputs, progress.advance, index.seen_lookup(), True, entry) as cables:
             for parsed, line in cables:
-                writer.add(parsed.entry, line)
+                writer.add(parsed.summary, line)
                 progress.cable()
         written = writer.finish()
     except KeyboardInterrupt:

@@ -12,15 +12,8 @@ import sys
 from rich.console import Console
 from rich.text import Text
 
-from .cleanup import strip_controls
-
-_CLASS_STYLE = {
-    "TOP SECRET": "bold magenta",
-    "SECRET": "bold red",
-    "CONFIDENTIAL": "yellow",
-    "LIMITED OFFICIAL USE": "cyan",
-    "UNCLASSIFIED": "green",
-}
+from ..record import level_of
+from ..sources.decode import strip_controls
 
 
 def console(stderr: bool = False) -> Console:
@@ -36,8 +29,8 @@ def safe(text: str | None) -> str:
 
 
 def class_style(classification: str | None) -> str:
-    base = (classification or "").split("//")[0]
-    return _CLASS_STYLE.get(base, "")
+    level = level_of(classification)
+    return level.style if level else ""
 
 
 def progress_bar(label: str, unit: str, extra: str | None = None):

@@ -1,0 +1,105 @@
+"""`cablekit index` and `cablekit check`: keeping the store and its index sound."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    notify,
+    open_store,
+    report,
+    store_option,
+)
+
+
+@click.command("index")
+@click.option("--rebuild", is_flag=True, help="Rebuild the search index from records.jsonl.")
+@click.option("--compact", is_flag=True, help="Drop superseded lines from records.jsonl (atomic rewrite).")
+@store_option
+def index_cmd(rebuild: bool, compact: bool, store_path: Path | None) -> None:
+    """Check, catch up, rebuild or compact the store's search index.
+
+    \b
+    Examples:
+      cablekit index              # bring the index up to date, print counts
+      cablekit index --rebuild
+      cablekit index --compact
+    """
+    from ..store import compact, open_index, usable_index
+
+    store = open_store(store_path)
+    if rebuild:
+        store.create()
+        index = usable_index(store, notify)
+        with store.locked():
+            store.cut_torn_tail()
+            count, damaged = index.rebuild(notify)
+        report(f"index rebuilt: {count} records" + (f", {damaged} damaged lines skipped" if damaged else ""))
+    else:
+        index = open_index(store, notify)
+    try:
+        if compact:
+            with store.locked():
+                saved = compact(index)
+            report(f"compacted: {saved} bytes of superseded lines dropped")
+        report(f"{index.count()} cables in {store.root}")
+    finally:
+        index.close()
+
+
+@click.command()
+@click.option("--repair", is_flag=True, help="Quarantine damaged lines, keep one line per id, rebuild the index.")
+@store_option
+def check(repair: bool, store_path: Path | None) -> None:
+    """Check that the store reads cleanly and that its index matches it.
+
+    Damaged lines are reported with their line numbers. With --repair they
+    are moved to quarantine.jsonl in the store (never silently dropped),
+    records.jsonl is rewritten atomically with one line per id, and the index
+    is rebuilt. Exit status: 0 when the store is consistent (or was
+    repaired), 1 when problems were found, 2 for usage errors.
+
+    \b
+    Examples:
+      cablekit check
+      cablekit check --repair --store ~/work/store
+    """
+    from ..store import QUARANTINE, check_store
+
+    store = open_store(store_path)
+    if not store.exists():
+        report(f"no store at {store.root}")
+        sys.exit(EXIT_USAGE)
+    result = check_store(store, repair=repair)
+    for number, why in result.damaged:
+        report(f"records.jsonl line {number}: {why}")
+    if result.torn_tail:
+        report(f"records.jsonl line {result.lines}: incomplete last line (a writer was interrupted)")
+    if result.index_state != "fresh":
+        report(f"index: {result.index_state} (it will be caught up or rebuilt on next use)")
+    if result.missing_from_index:
+        report(
+            f"index: {len(result.missing_from_index)}+ ids of records.jsonl are not indexed, "
+            f"e.g. {result.missing_from_index[0]}"
+        )
+    if result.unknown_in_index:
+        report(
+            f"index: {len(result.unknown_in_index)}+ indexed ids are not in records.jsonl, "
+            f"e.g. {result.unknown_in_index[0]}"
+        )
+    report(
+        f"{result.lines} lines, {result.ids} cables ({result.superseded} superseded lines), "
+        f"{len(result.damaged)} damaged; index holds {result.index_count}"
+    )
+    if result.repaired:
+        report(f"repaired: {result.quarantined} line(s) moved to {store.root / QUARANTINE}; index rebuilt")
+        sys.exit(EXIT_OK)
+    if result.ok:
+        report("store and index are consistent")
+    sys.exit(EXIT_OK if result.ok else EXIT_FAILED)

@@ -1,0 +1,391 @@
+"""One cable's text into a record: the parser's steps, in order.
+
+Clean-up (cleanup) -> transmission header (header) -> classification line and
+preamble blocks (preamble) -> page furniture (body) -> date, classification,
+identity -> one extractor per field (fields) -> body: signers, paragraphs,
+summary (body). Each step below reads and fills one `_Cable`; the parser never
+raises on input: whatever it cannot read becomes a warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..record import (
+    ID_PATTERN,
+    LEVEL_BY_LETTER,
+    Defect,
+    Record,
+    full_year,
+    make_id,
+    new_record,
+    set_warnings,
+    source_id,
+)
+from ..sources.document import Document
+from . import body, metadata
+from .cleanup import normalise
+from .dates import DTG, date_in_lines, iso, julian_check, parse_meta_date, year_from_decl
+from .fields import FIELDS, Context, store_field
+from .header import HeaderInfo, read_header
+from .patterns import CLASSIFIED_BY, PARAGRAPH_START, PARTIAL_SENTENCE
+from .preamble import (
+    ClassificationLine,
+    Preamble,
+    distant_classification,
+    find_classification,
+    parse_classification_line,
+    split_embedded,
+    split_fields,
+)
+from .refs import canonical_station
+
+# "1. (U) Classified by ...": a Classified By line inside the body, after the subject.
+_CLASSIFIED_BY_IN_BODY = re.compile(
+    r"^(?:\d{1,2}\s?\.\s*)?(?:\(\s*\w+\s*\)\s*)?(" + CLASSIFIED_BY + r".*)$", re.IGNORECASE
+)
+
+
+@dataclass
+class _Cable:
+    """What the steps have read of one cable so far."""
+
+    record: Record
+    path: str | None
+    known_date: datetime | None  # the source's date, where the text may have none
+    warnings: list[Defect] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    converted: bool = False  # the text came through the web-page-to-text converter
+    header: dict[str, Any] | None = None
+    info: HeaderInfo = field(default_factory=HeaderInfo)
+    start: int = 0  # the first line after the header
+    cls: ClassificationLine | None = None
+    pre_start: int = 0  # the first line after the classification line
+    pre: Preamble | None = None
+    date: datetime | None = None
+    year: int | None = None
+
+    def warn(self, code: str, message: str) -> None:
+        self.warnings.append(Defect(code, message))
+
+    @property
+    def context(self) -> Context:
+        when = self.date or self.known_date
+        return Context(self.year, when.month if when else None)
+
+
+def _clean(c: _Cable, text: str) -> bool:
+    c.lines, warnings, c.converted = normalise(text)
+    c.warnings.extend(warnings)
+    if not any(c.lines):
+        c.warn("empty-input", "no cable text found (the input is empty)")
+        c.record["id"] = source_id(c.path, c.record["source"]["sha256"])
+        return False
+    return True
+
+
+def _read_header(c: _Cable) -> None:
+    c.header, c.start, c.info = read_header(c.lines)
+    c.warnings.extend(c.info.warnings)
+    c.date = c.info.date
+    c.record["header"] = c.header
+    c.record["partial"] = c.info.partial
+
+
+def _find_classification(c: _Cable) -> None:
+    c.cls, c.pre_start = find_classification(c.lines, c.start)
+    if c.cls is None and c.start < len(c.lines):
+        # The partial-extract sentence may be glued to the first body line.
+        for k in range(c.start, min(c.start + 3, len(c.lines))):
+            if m := PARTIAL_SENTENCE.search(c.lines[k]):
+                c.record["partial"] = True
+                c.lines[k] = (c.lines[k][: m.start()] + " " + c.lines[k][m.end() :]).strip()
+        c.cls, c.pre_start = find_classification(c.lines, c.start)
+    if c.cls is None and (found := distant_classification(c.lines, c.start)):
+        _skip_residue(c, *found)
+    if c.cls is None:
+        c.pre_start = c.start
+        return
+    # "C O N F I D E N T I A L STATE 000284 SIPDIS E.O. 12958: ... TAGS: ...":
+    # the preamble run into the classification line goes back on lines of its own.
+    parts = split_embedded(c.lines[c.pre_start - 1])
+    if len(parts) > 1:
+        c.lines[c.pre_start - 1 : c.pre_start] = parts
+        c.cls = parse_classification_line(parts[0]) or c.cls
+
+
+def _skip_residue(c: _Cable, k: int, cls: ClassificationLine) -> None:
+    """E-mail or database residue ("From DB/Inbox", "Distribution:") before the
+    classification line: pass over it, and read a DTG/FM/TO block that stands in it."""
+    c.cls, c.pre_start = cls, k + 1
+    c.warn("residue-skipped", f"{k - c.start} line(s) of residue before the classification line passed over")
+    if c.header is None or not c.header.get("dtg"):
+        start = next((j for j in range(c.start, k) if DTG.match(c.lines[j])), None)
+        if start is not None:
+            c.header, _, info = read_header(c.lines[:k], start)
+            c.date = c.date or info.date
+            c.record["header"] = c.header
+
+
+def _split_preamble(c: _Cable) -> None:
+    # Page furniture can interrupt the preamble too, so it goes before the split.
+    rest, removed = body.remove_page_markers(c.lines[c.pre_start :], c.cls["origin"] if c.cls else None)
+    if removed:
+        c.warn("page-markers-removed", f"{removed} page or section marker(s) removed")
+    c.lines = c.lines[: c.pre_start] + rest
+    c.pre = split_fields(c.lines, c.pre_start)
+
+
+def _find_date(c: _Cable) -> None:
+    # The header's date-time group, else one standing alone near the top, else the
+    # dateline of the newspaper form ("Thursday, 31 August 2006, 06:39").
+    if c.date is None:
+        c.date = date_in_lines(c.lines[: c.pre_start + 3])
+    if c.header and (w := julian_check(c.info.julian, c.date)):
+        c.warn("julian-date-mismatch", w)
+
+
+def _classify(c: _Cable) -> None:
+    assert c.pre is not None
+    r = c.record
+    r["caveats"] = list(dict.fromkeys((list(c.cls["caveats"]) if c.cls else []) + c.pre["caveats"]))
+    r["passing"] = c.pre["passing"]
+    r["classification"] = _classification(c)
+    r["section"] = c.cls["section"] if c.cls else None
+
+
+def _classification(c: _Cable) -> str | None:
+    """The level from the classification line, checked against the header's security
+    warning (ZNY CCCCC), with NOFORN or FOUO added from the caveats."""
+    from_header = None
+    warning = (c.header or {}).get("security_warning")
+    if warning:
+        letters = warning.split()[1] if len(warning.split()) > 1 else ""
+        from_header = LEVEL_BY_LETTER.get(letters[:1])
+    if c.cls is None:
+        if not from_header:
+            c.warn("no-classification", "no classification line found")
+            return None
+        c.warn(
+            "classification-from-header",
+            f"no classification line; classification {from_header} taken from the header's security warning",
+        )
+        level = from_header
+    else:
+        level = c.cls["level"]
+        if (
+            from_header
+            and from_header != level
+            and not (level == "LIMITED OFFICIAL USE" and from_header == "UNCLASSIFIED")
+        ):
+            c.warn(
+                "classification-header-mismatch",
+                f"classification line says {level} but the header's security warning '{warning}' says {from_header}",
+            )
+    caveats = c.record["caveats"]
+    if level == "UNCLASSIFIED" and "SENSITIVE" in caveats:
+        return "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
+    if "NOFORN" in caveats and level not in ("UNCLASSIFIED", "LIMITED OFFICIAL USE"):
+        return level + "//NOFORN"
+    return level
+
+
+def _identify(c: _Cable) -> None:
+    """Origin, serial, year and id: from the classification line and header, else the
+    file name, else a guess from the declassification date."""
+    r, cls, header = c.record, c.cls, c.header
+    origin = canonical_station(cls["origin"]) if cls and cls["origin"] else None
+    if origin is None and header and header.get("from"):
+        origin = canonical_station(header["from"])
+    r["origin"] = origin
+    r["serial"] = cls["serial"] if cls else None
+    if r["serial"] is None and header and header.get("station_serial"):
+        # The DE line's station serial is the cable serial modulo 10,000.
+        r["serial"] = int(header["station_serial"].split("/")[0])
+        c.warn(
+            "serial-from-de-line",
+            f"no serial on a classification line; serial {r['serial']} taken from the DE line "
+            f"'#{header['station_serial']}'",
+        )
+    c.year = c.date.year if c.date else (c.known_date.year if c.known_date else None)
+    stem = source_id(c.path, r["source"]["sha256"])
+    stem_id = ID_PATTERN.match(stem)
+    if c.year is None and cls and cls["year"] is not None:
+        c.year = full_year(cls["year"])
+    if c.year is None and stem_id and len(stem_id.group("year")) == 2:
+        c.year = full_year(int(stem_id.group("year")))
+        c.warn("year-from-file-name", f"year {c.year} taken from the file name '{stem}'")
+    if c.year is None:
+        c.year = _year_from_decl(c)
+    cable_id = make_id(c.year, origin, r["serial"])
+    if cable_id:
+        r["id"], r["id_from"] = cable_id, "text"
+        if stem_id and stem != cable_id and not stem.startswith(cable_id + "_"):
+            c.warn(
+                "id-differs-from-file-name", f"file name '{stem}' differs from the id '{cable_id}' read from the text"
+            )
+    else:
+        r["id"], r["id_from"] = stem, "source"
+        if any(c.lines):
+            c.warn("id-from-source", f"no reference id in the text; id '{stem}' taken from the source name")
+    if r["origin"] is None and stem_id:
+        r["origin"] = stem_id.group("station")
+    r["date"] = iso(c.date) if c.date else None
+    if c.date is None:
+        c.warn("no-date", "no date-time group found; date unknown")
+
+
+def _year_from_decl(c: _Cable) -> int | None:
+    assert c.pre is not None
+    block = next((lines for name, lines in c.pre["blocks"] if name == "eo"), None)
+    if block is None:
+        return None
+    eo, _ = FIELDS["eo"].extract(block, Context())
+    year = year_from_decl(eo["decl"]) if eo and eo["decl"] else None
+    if year is not None:
+        c.warn(
+            "year-from-decl",
+            f"the cable carries no date; year {year} for its id guessed from the declassification date {eo['decl']}",
+        )
+    return year
+
+
+def _read_fields(c: _Cable) -> None:
+    assert c.pre is not None
+    ctx = c.context
+    for name, block in c.pre["blocks"]:
+        value, warnings = FIELDS[name].extract(block, ctx)
+        c.warnings.extend(warnings)
+        store_field(c.record, name, value, c.warnings)  # type: ignore[arg-type]
+
+
+def _read_body(c: _Cable) -> None:
+    assert c.pre is not None
+    r = c.record
+    marked_body = c.lines[c.pre["end"] :]
+    r["signers"], lines = body.find_signers(marked_body)
+    if r["classified_by"] is None:
+        lines = _classified_by_from_body(c, lines)
+    section = r["section"]
+    continues = r["partial"] or bool(section and section["number"] > 1)
+    r["paragraphs"], warnings = body.split_paragraphs(lines, c.converted, continues)
+    c.warnings.extend(warnings)
+    r["summary"] = body.find_summary(r["paragraphs"])
+    if not r["paragraphs"]:
+        c.warn("no-body", "no body text found")
+    r["text"] = _collapse_blank_runs(c.lines[: c.pre["end"]] + body.strip_trailer(marked_body))
+
+
+def _classified_by_from_body(c: _Cable, lines: list[str]) -> list[str]:
+    """'1. (U) Classified by ...' or a Classified By line after the subject."""
+    for k, line in enumerate(lines[:30]):
+        m = _CLASSIFIED_BY_IN_BODY.match(line)
+        if not m:
+            continue
+        block = [m.group(1)]
+        j = k + 1
+        while j < len(lines) and lines[j] and not PARAGRAPH_START.match(lines[j]):
+            block.append(lines[j])
+            j += 1
+        value, warnings = FIELDS["classified_by"].extract(block, c.context)
+        c.record["classified_by"] = value
+        c.warnings.extend(warnings)
+        # A paragraph that only carried the classification line disappears.
+        return lines[:k] + lines[j:] if line == m.group(1) else lines
+    return lines
+
+
+def _collapse_blank_runs(lines: list[str]) -> str:
+    """The lines as text, with runs of blank lines made one (a plain loop beats a regex here)."""
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def _parse(c: _Cable, text: str) -> None:
+    if not _clean(c, text):
+        return
+    _read_header(c)
+    _find_classification(c)
+    _split_preamble(c)
+    _find_date(c)
+    _classify(c)
+    _identify(c)
+    _read_fields(c)
+    _read_body(c)
+
+
+def _parsed(
+    text: str, path: str | None, fmt: str, sha256: str | None, known_date: datetime | None
+) -> tuple[Record, list[Defect]]:
+    """The record of *text* and its warnings, not yet written into it."""
+    if sha256 is None:
+        sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    c = _Cable(new_record(path, fmt, sha256), path, known_date)
+    try:
+        _parse(c, text)
+    except Exception as exc:  # noqa: BLE001 - the parser promises never to raise on input
+        c.warn("internal-error", f"internal parser error, record incomplete: {type(exc).__name__}: {exc}")
+        if not c.record["id"]:
+            c.record["id"] = source_id(path, sha256)
+            c.record["id_from"] = "source"
+    return c.record, c.warnings
+
+
+def _finish(record: Record, warnings: list[Defect], strict: bool) -> Record:
+    set_warnings(record, warnings)
+    if strict and warnings:
+        raise ValueError("; ".join(record["warnings"]))
+    return record
+
+
+def parse_text(
+    text: str,
+    path: str | None = None,
+    *,
+    fmt: str = "text",
+    sha256: str | None = None,
+    strict: bool = False,
+    known_date: datetime | None = None,
+) -> Record:
+    """Parse one cable's text into a record dict. Never raises on bad input (but with
+    *strict*, a ValueError names the warnings of a record that has any).
+
+    *known_date* (a datetime from the source's metadata) stands in for the
+    cable's date where the text has no date-time group: it gives year-less
+    references their year.
+    """
+    record, warnings = _parsed(text, path, fmt, sha256, known_date)
+    return _finish(record, warnings, strict)
+
+
+def parse_bytes(data: bytes, path: str | None = None, *, fmt: str = "text", strict: bool = False) -> Record:
+    """Decode bytes (UTF-8, UTF-16, cp1252, Latin-1) and parse them."""
+    from ..sources.decode import decode_bytes
+
+    text, decode_warnings = decode_bytes(data)
+    record, warnings = _parsed(text, path, fmt, hashlib.sha256(data).hexdigest(), None)
+    return _finish(record, decode_warnings + warnings, strict)
+
+
+def parse_document(doc: Document, path: str | None, sha256: str, strict: bool = False) -> Record:
+    """Parse one Document of a source: its text, then its metadata on top."""
+    known = parse_meta_date(str(doc.meta["date"])) if doc.meta.get("date") else None
+    record, warnings = _parsed(doc.text, path, doc.fmt, sha256, known)
+    warnings[:0] = doc.warnings
+    if doc.position is not None:
+        record["source"]["position"] = doc.position
+    if doc.meta:
+        try:
+            metadata.apply(record, doc.meta, warnings)
+        except Exception as exc:  # noqa: BLE001 - never raise on input
+            warnings.append(Defect("internal-error", f"metadata could not be applied: {type(exc).__name__}: {exc}"))
+    if doc.meta.get("partial") or "partial extract" in (doc.text[:300].lower()):
+        record["partial"] = True
+    return _finish(record, warnings, strict)

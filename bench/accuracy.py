@@ -39,13 +39,13 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from cablekit import parse_text  # noqa: E402
-from cablekit.sources.markup import strip_markup  # noqa: E402
-from cablekit.record import canonical_id  # noqa: E402
-from cablekit.parse import parse_document  # noqa: E402
-from cablekit.sources.cablescsv import stream as read_csv_stream  # noqa: E402
-from cablekit.sources.page import page_metadata  # noqa: E402
-from cablekit.parse.refs import canonical_station  # noqa: E402
+from cablekit import parse_text
+from cablekit.parse import parse_document
+from cablekit.parse.refs import canonical_station
+from cablekit.record import canonical_id
+from cablekit.sources.cablescsv import stream as read_csv_stream
+from cablekit.sources.markup import strip_markup
+from cablekit.sources.page import page_metadata
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 PRE = re.compile(r"<pre[^>]*>(.*?)</pre>", re.IGNORECASE | re.DOTALL)

@@ -38,13 +38,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cablekit import parse_text  # noqa: E402
-from cablekit.sources.markup import strip_markup  # noqa: E402
-from cablekit.parse import parse_document  # noqa: E402
-from cablekit.sources import document_sha as _document_sha  # noqa: E402
-from cablekit.parse.preamble import parse_classification_line  # noqa: E402
-from cablekit.sources import read_bytes  # noqa: E402
-from cablekit.sources.cablescsv import stream as read_csv_stream  # noqa: E402
+from cablekit import parse_text
+from cablekit.parse import parse_document
+from cablekit.parse.preamble import parse_classification_line
+from cablekit.sources import document_sha as _document_sha
+from cablekit.sources import read_bytes
+from cablekit.sources.cablescsv import stream as read_csv_stream
+from cablekit.sources.markup import strip_markup
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 PRE = re.compile(r"<pre[^>]*>(.*?)</pre>", re.IGNORECASE | re.DOTALL)
@@ -296,9 +296,7 @@ def main() -> None:
             ("peak memory of the ingest (RSS, all processes)", f"{peak / 2**20:.0f} MB", "300 MB"),
         ]
         sys.path.insert(0, str(ROOT))
-        from cablekit.store import Index
-        from cablekit.store import compile_query
-        from cablekit.store import Store
+        from cablekit.store import Index, Store, compile_query
 
         index = Index(Store(store))
         inproc, whole, ratios = [], [], []

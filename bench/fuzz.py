@@ -26,12 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from mutations import mutate  # noqa: E402
+from mutations import mutate
 
-from cablekit.parse import parse_document  # noqa: E402
-from cablekit.sources import document_sha as _document_sha  # noqa: E402
-from cablekit.sources import read_bytes  # noqa: E402
-from cablekit.sources import FORMATS  # noqa: E402
+from cablekit.parse import parse_document
+from cablekit.sources import (
+    FORMATS,
+    read_bytes,
+)
+from cablekit.sources import document_sha as _document_sha
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 MAX_SAMPLE = 400_000  # bytes taken from one file (multi-cable files are cut)

@@ -74,12 +74,13 @@ def main() -> int:
                 subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], check=True)
     after = records_of(ROOT, args.corpus, args.jobs)
     print(f"records: {len(before)} before, {len(after)} after")
-    changed = collections.Counter()
-    shown = 0
-    for k, (a, b) in enumerate(zip(before, after)):
+    changed: collections.Counter = collections.Counter()
+    shown = differing = 0
+    for k, (a, b) in enumerate(zip(before, after, strict=False)):
         b = without(b, new_fields) if new_fields else b
         if a == b:
             continue
+        differing += 1
         ra, rb = json.loads(a), json.loads(b)
         fields = [f for f in dict.fromkeys([*ra, *rb]) if ra.get(f) != rb.get(f)] or ["(key order)"]
         changed.update(fields)
@@ -89,7 +90,6 @@ def main() -> int:
             for f in fields[:3]:
                 print(f"  before {f}: {json.dumps(ra.get(f), ensure_ascii=False)[:300]}")
                 print(f"  after  {f}: {json.dumps(rb.get(f), ensure_ascii=False)[:300]}")
-    differing = sum(1 for a, b in zip(before, after) if a != (without(b, new_fields) if new_fields else b))
     print(f"identical: {len(before) - differing - abs(len(before) - len(after))}; differing: {differing}")
     for field, n in changed.most_common():
         print(f"  {field}: {n}")

@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Generator, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from .pipeline import iter_records, parse_one, records_of
@@ -114,7 +114,7 @@ def parse_inputs(
     on_input: Callable[[], None] | None = None,
     absolute: bool = False,
     summary: Callable[[Record], Any] | None = None,
-) -> Iterator[tuple[str, Any, str | None, bytes | None]]:
+) -> Generator[tuple[str, Any, str | None, bytes | None], None, None]:
     """Yield (path, Parsed, None, JSON line as UTF-8 bytes), (path, None, error, None) or (path, SKIPPED, None, None),
     in input order. Files whose sha256 is in *seen* are skipped; *absolute* makes the records'
     source paths absolute; *summary* makes each Parsed's summary from its record, in the worker."""
@@ -191,9 +191,9 @@ class _Workers:
 
 
 class _Task(NamedTuple):
-    pool: object
-    future: object
-    arg: object
+    pool: Any
+    future: Any
+    arg: Any
 
 
 def _sequential(inputs, fmt, on_input):
@@ -268,7 +268,7 @@ def _retried(workers, fn, arg, tries: int):
     return [error] if fn is _files_task else error
 
 
-def _outcome(path: str, items, fmt, workers, window) -> Iterator[tuple[str, object, str | None]]:
+def _outcome(path: str, items, fmt, workers, window) -> Iterator[tuple[str, Any, str | None, bytes | None]]:
     if items == SKIPPED:
         yield path, SKIPPED, None, None
         return
@@ -279,7 +279,7 @@ def _outcome(path: str, items, fmt, workers, window) -> Iterator[tuple[str, obje
         yield path, record, error, line
 
 
-def _multi(path: str, fmt, workers, window) -> Iterator[tuple[str, object, str | None]]:
+def _multi(path: str, fmt, workers, window) -> Iterator[tuple[str, Any, str | None, bytes | None]]:
     """A multi-cable file: stream it here, parse its chunks on the workers, in order."""
     try:
         if workers is None:

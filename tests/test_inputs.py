@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from conftest import DATA
 
 from cablekit.cli import cli
-from cablekit.record import canonical_id
 from cablekit.pipeline import iter_records
+from cablekit.record import canonical_id
 from cablekit.sources import detect, read_bytes
 
 INPUTS = DATA / "inputs"

@@ -12,9 +12,7 @@ from click.testing import CliRunner
 from conftest import CABLES, SEEDS
 
 from cablekit.cli import cli
-from cablekit.store import open_index
-from cablekit.store import QueryError, compile_query
-from cablekit.store import Store
+from cablekit.store import QueryError, Store, compile_query, open_index
 
 SEED1 = SEEDS / "000_f96e09e439d60289.txt"
 
@@ -357,8 +355,8 @@ def test_an_older_index_with_text_is_rebuilt_without(tmp_path):
 def test_an_old_line_changed_outside_makes_the_index_rebuild(tmp_path):
     """If a replaced record's old line cannot be read back, its words cannot be taken out
     of the index one by one: the index marks itself for a rebuild instead."""
-    from cablekit.store import entry
     from cablekit.record import encode
+    from cablekit.store import entry
 
     root = tmp_path / "s"
     run("parse", str(SEED1), "--store", str(root))

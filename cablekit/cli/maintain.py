@@ -31,7 +31,8 @@ def index_cmd(rebuild: bool, compact: bool, store_path: Path | None) -> None:
       cablekit index --rebuild
       cablekit index --compact
     """
-    from ..store import compact, open_index, usable_index
+    from ..store import compact as compact_store
+    from ..store import open_index, usable_index
 
     store = open_store(store_path)
     if rebuild:
@@ -46,7 +47,7 @@ def index_cmd(rebuild: bool, compact: bool, store_path: Path | None) -> None:
     try:
         if compact:
             with store.locked():
-                saved = compact(index)
+                saved = compact_store(index)
             report(f"compacted: {saved} bytes of superseded lines dropped")
         report(f"{index.count()} cables in {store.root}")
     finally:

@@ -111,7 +111,7 @@ class _Run:
     strict: bool = False
     fmt: str | None = None
     jobs: int = 1
-    errors: object = None  # the --errors file: one JSON line per failure
+    errors: Any = None  # the --errors file: one JSON line per failure
     counts: dict = field(default_factory=lambda: {"failed": 0, "skipped": 0})
     reasons: Counter = field(default_factory=Counter)
 

@@ -134,9 +134,9 @@ def parse_meta_date(value: str) -> datetime | None:
     for pattern, order in _FAST_DATES:
         if m := pattern.match(text):
             g = m.groups()
-            parts = [int(g[i]) if i is not None and g[i] else 0 for i in order]
+            year, month, day, hour, minute, second = (int(g[i]) if i is not None and g[i] else 0 for i in order)
             try:
-                return datetime(*parts, tzinfo=timezone.utc)  # type: ignore[misc]
+                return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
             except ValueError:
                 return None
     from dateutil import parser as dateparser

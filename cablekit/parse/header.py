@@ -21,6 +21,7 @@ from typing import Any
 from ..record import LEVELS, Defect
 from .dates import DTG, dtg_to_datetime
 from .patterns import (
+    CLASSIFICATION_FIRST_WORDS,
     CLASSIFICATION_LINE,
     CLASSIFICATION_WORDS,
     EO_WORD,
@@ -145,7 +146,8 @@ def looks_like_addressee(line: str) -> bool:
 # or a plain post name, not a keyword (FM, TO, INFO, XMT, BT, ZN..., PAGE, ACTION...).
 _PLAIN_ADDRESSEE = re.compile(
     r"^(?:R[A-Z0-9]{3,}/|(?!(?:FM|TO|INFO|XMT|BT|ZN[RY]|DE|PAGE|ACTION|ORIGIN|DRAFTED|APPROVED|CLEARED|VZCZC|"
-    r"UNCLAS|CONFIDENTIAL|SECRET|LIMITED|XTAGS?)\b|[ZOPRY](?:\s+[ZOPRY])?\s+\d)[A-Z])"
+    + CLASSIFICATION_FIRST_WORDS
+    + r"|XTAGS?)\b|[ZOPRY](?:\s+[ZOPRY])?\s+\d)[A-Z])"
 )
 
 

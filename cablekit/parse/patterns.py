@@ -216,6 +216,10 @@ def classification_level(m: re.Match) -> str:
     return next(_LEVEL_SPELLINGS[i][0] for i in range(len(_LEVEL_SPELLINGS)) if m.group(f"l{i}"))
 
 
+# The first word of each level and the abbreviations: a line that opens with one is no addressee.
+CLASSIFICATION_FIRST_WORDS = "|".join(
+    [level.name.split()[0] for level in LEVELS] + [s for shorts in _ABBREVIATIONS.values() for s in shorts]
+)
 # The levels as plain words, for page headers and lone classification lines.
 CLASSIFICATION_WORDS = "|".join(
     [level.name.replace(" ", r"\s+") for level in LEVELS] + [s for shorts in _ABBREVIATIONS.values() for s in shorts]

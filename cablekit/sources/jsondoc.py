@@ -38,7 +38,7 @@ def read(text: str) -> Iterator[Document]:
     except ValueError as exc:
         yield Document("", "json", {}, error=f"not valid JSON: {exc}")
         return
-    items = obj.get("items") if isinstance(obj, dict) and isinstance(obj.get("items"), list) else [obj]
+    items: list = obj["items"] if isinstance(obj, dict) and isinstance(obj.get("items"), list) else [obj]
     for position, item in enumerate(items, 1):
         if isinstance(item, dict):
             yield object_document(item, "json", position if len(items) > 1 else None)

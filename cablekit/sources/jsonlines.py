@@ -45,7 +45,7 @@ def object_document(obj: dict[str, Any], fmt: str, position: int | None) -> Docu
     meta_obj = _without_surrogates({k: v for k, v in obj.items() if k not in _TEXT_KEYS}, counter)
     obj = dict(obj, **meta_obj)
     body = next((obj[k] for k in _TEXT_KEYS if isinstance(obj.get(k), str)), "")
-    header = obj.get("header") if isinstance(obj.get("header"), str) else ""
+    header: str = obj["header"] if isinstance(obj.get("header"), str) else ""
     # Not "_id": some exports keep the cable's references there, not its id.
     ref_id = obj.get("reference_id") or obj.get("id")
     meta = {

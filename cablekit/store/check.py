@@ -72,8 +72,8 @@ def _scan(store: Store, index: Index | None, report: Report) -> None:
                 report.torn_tail = True
                 break
             record, why = read_line(line)
-            if why:
-                report.damaged.append((number, why))
+            if record is None:
+                report.damaged.append((number, why or ""))
                 continue
             report.records += 1
             if record["id"] in latest:
@@ -103,7 +103,7 @@ def _repair(store: Store, index: Index, report: Report) -> None:
                     {"offset": offset, "line": number, "reason": why, "text": line.decode("utf-8", "replace")}
                 )
             offset += len(line)
-            if why:
+            if record is None:
                 continue
             if record["id"] not in keep:
                 order.append(record["id"])

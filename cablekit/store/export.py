@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 from ..record import dumps
+
+
+class Writable(Protocol):
+    def write(self, text: str, /) -> Any: ...
+
 
 FORMATS = ("jsonl", "csv")
 CSV_COLUMNS = (
@@ -44,7 +49,7 @@ def csv_row(record: dict[str, Any]) -> list[Any]:
     return [values[c] if c in values else ("" if record.get(c) is None else record.get(c)) for c in CSV_COLUMNS]
 
 
-def write_records(records: Iterable[dict[str, Any]], out: TextIO, fmt: str = "jsonl") -> int:
+def write_records(records: Iterable[dict[str, Any]], out: Writable, fmt: str = "jsonl") -> int:
     """Write *records* to *out* in *fmt* (jsonl or csv, with a header row); return how many."""
     count = 0
     if fmt == "csv":

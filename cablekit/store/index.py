@@ -19,7 +19,7 @@ from array import array
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..record import class_words
+from ..record import Record, class_words
 from .folder import Store, read_line
 
 if TYPE_CHECKING:
@@ -71,11 +71,11 @@ _WEIGHTS = "8.0, 1.0, 4.0, 2.0, 1.0, 1.0, 1.0, 1.0"
 Notify = Callable[[str], None]
 
 
-def _body(record: dict) -> str:
+def _body(record: Record | dict) -> str:
     return "\n".join(p["text"] for p in record.get("paragraphs") or []) or record.get("text") or ""
 
 
-def _fts_row(record: dict) -> tuple:
+def _fts_row(record: Record | dict) -> tuple:
     refs = " ".join(r["id"] for r in record.get("references") or [] if r.get("id"))
     return (
         record.get("subject") or "",
@@ -102,7 +102,7 @@ class Entry(NamedTuple):
     fts: tuple
 
 
-def entry(record: dict) -> Entry:
+def entry(record: Record | dict) -> Entry:
     return Entry(
         record["id"],
         (record.get("source") or {}).get("sha256"),
@@ -141,6 +141,7 @@ class SeenLookup:
         if self._pid != os.getpid():
             uri = "file:" + urllib.parse.quote(self.path) + "?mode=ro"
             self._db, self._pid = sqlite3.connect(uri, uri=True, timeout=60), os.getpid()
+        assert self._db is not None
         return self._db.execute("SELECT 1 FROM seen WHERE sha256 = ?", (sha256,)).fetchone() is not None
 
 
@@ -323,7 +324,7 @@ class Index:
         if state == "behind":
             if notify:
                 notify("the search index was behind records.jsonl; indexing the new lines")
-            self.index_lines(int(self.meta("indexed_bytes")), notify)
+            self.index_lines(int(self.meta("indexed_bytes") or 0), notify)
         elif state == "stale":
             if notify:
                 notify("the search index is missing or out of date; rebuilding it from records.jsonl")

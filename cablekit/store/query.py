@@ -92,7 +92,7 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
             break
-        start = m.start(m.lastgroup)
+        start = m.start(m.lastgroup or 0)
         if m.group("lp"):
             out.append(("(", "(", start))
             pos = m.end()

@@ -430,6 +430,38 @@ def test_damaged_line_is_reported_and_skipped(tmp_path):
     assert "2 records" in result.stderr
 
 
+def test_a_line_with_an_empty_id_is_damaged_for_the_index_and_for_check(tmp_path):
+    """One rule for a stored record: check rejected an empty id while the index took it."""
+    root = tmp_path / "s"
+    run("parse", str(SEEDS), "--store", str(root))
+    path = root / "records.jsonl"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text(lines[0] + '{"schema":1,"id":""}\n' + lines[1])
+    result = run("index", "--rebuild", "--store", str(root))
+    assert "line 2 is damaged" in result.stderr and "2 records" in result.stderr
+    result = run("check", "--store", str(root))
+    assert result.exit_code == 1 and "line 2: valid JSON but not a record" in result.stderr
+
+
+def test_index_compact_drops_superseded_lines(tmp_path):
+    root = tmp_path / "s"
+    cable = tmp_path / "08BAKU279.txt"
+    cable.write_text(SEED1.read_text())
+    run("parse", str(cable), "--store", str(root))
+    # A later line of the same id, as a writer appends it (parse compacts small stores itself).
+    first = (root / "records.jsonl").read_bytes()
+    record = json.loads(first)
+    record["subject"] = "A NEW SUBJECT"
+    with open(root / "records.jsonl", "ab") as handle:
+        handle.write(json.dumps(record, ensure_ascii=False).encode() + b"\n")
+    result = run("index", "--compact", "--store", str(root))
+    assert result.exit_code == 0, result.output
+    assert f"compacted: {len(first)} bytes" in result.stderr
+    assert [r["subject"] for r in _lines(root)] == ["A NEW SUBJECT"]
+    assert run("check", "--store", str(root)).exit_code == 0
+    assert json.loads(run("show", "--json", "08BAKU279", "--store", str(root)).stdout)["subject"] == "A NEW SUBJECT"
+
+
 # --- crash safety and concurrency --------------------------------------------------
 
 

@@ -384,3 +384,34 @@ def test_record_lines_are_the_json_modules_compact_form():
         assert loads(encode(record)) == record
     # What orjson refuses (an integer beyond 64 bits) falls back to the json module.
     assert encode({"serial": 2**70}) == b'{"serial":1180591620717411303424}'
+
+
+# --- decoding ---------------------------------------------------------------------------
+
+
+def test_latin1_file_decodes_with_a_warning():
+    from cablekit.sources.decode import decode_bytes
+
+    raw = (DATA / "cables" / "06NEWDELHI5135.txt").read_bytes()
+    text, warnings = decode_bytes(raw)
+    assert "\u00b61." in text
+    assert [w.code for w in warnings] == ["not-utf8"] and "cp1252" in warnings[0].message
+
+
+def test_utf16_with_bom():
+    from cablekit import parse_bytes
+
+    seed = (DATA.parent.parent / "seeds" / "000_f96e09e439d60289.txt").read_text()
+    record = parse_bytes(seed.encode("utf-16"), "x.txt")
+    assert record["id"] == "08BAKU279"
+    assert record["warning_codes"][0] == "encoding-bom" and "UTF-16" in record["warnings"][0]
+
+
+def test_every_format_is_one_entry_with_a_sniff_and_a_reader():
+    from cablekit.sources import FORMATS
+
+    assert set(FORMATS) == {"text", "html", "fragment", "csv", "jsonl", "json", "alx"}
+    for style in FORMATS.values():
+        assert callable(style.sniff) and (style.read is None) != (style.stream is None)
+    assert {name for name, style in FORMATS.items() if style.multi} == {"csv", "jsonl"}
+    assert list(FORMATS)[-1] == "text"  # what nothing else claims

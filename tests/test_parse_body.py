@@ -1,0 +1,60 @@
+"""parse.body: page furniture, numbered paragraphs, summary and signers."""
+
+from conftest import CABLES
+
+from cablekit import parse_bytes, parse_text
+from cablekit.parse.body import find_signers, find_summary, remove_page_markers, split_paragraphs
+
+
+def test_page_markers_removed_from_text():
+    record = parse_bytes((CABLES / "06NEWDELHI5135.txt").read_bytes(), "06NEWDELHI5135.txt")
+    assert "00005135  002 OF 008" not in record["text"]
+    assert all("00005135" not in p["text"] for p in record["paragraphs"])
+    assert "page-markers-removed" in record["warning_codes"]
+
+
+def test_a_marker_glued_to_text_leaves_the_text():
+    # 07BERN881's marker "BERN 00000881  002 OF 002" (corpus html/), glued here to made-up text.
+    lines, removed = remove_page_markers(["the Swiss view.BERN 00000881  002 OF 002", "2. (C) Next"], "BERN")
+    assert lines == ["the Swiss view.", "2. (C) Next"] and removed == 1
+
+
+def test_single_paragraph_cable_is_unnumbered():
+    record = parse_text("UNCLAS BAKU 000001\n\nSUBJECT: TEST\n\nThe embassy has nothing to add.\n\nDERSE\n", "t.txt")
+    assert record["paragraphs"] == [{"number": None, "marking": None, "text": "The embassy has nothing to add."}]
+    assert record["signers"] == ["DERSE"]
+
+
+def test_numbering_markings_and_a_pilcrow_that_became_one():
+    lines = [
+        "1. (U) First.",
+        "2. (SBU) Second",
+        "wraps here.",
+        "13. (C) Third, written 13 by the converter.",
+        "4. (S/NF) Fourth.",
+    ]
+    paragraphs, warnings = split_paragraphs(lines, converted=True)
+    assert [(p["number"], p["marking"]) for p in paragraphs] == [(1, "U"), (2, "SBU"), (3, "C"), (4, "S/NF")]
+    assert paragraphs[1]["text"] == "Second wraps here."
+    assert [w.code for w in warnings] == ["paragraph-number-repaired"]
+
+
+def test_numbered_lists_inside_a_paragraph_stay_text():
+    paragraphs, warnings = split_paragraphs(["1. (C) Three points:", "1. one", "2. two", "2. (C) Next."], False)
+    assert [p["number"] for p in paragraphs] == [1, 2]
+    assert warnings == []
+
+
+def test_signers_and_trailer():
+    # Made-up lines in the shape of a cable's end: signer, then the transmission trailer.
+    signers, lines = find_signers(["5. (C) Last paragraph.", "", "DERSE", "", "NNNN"])
+    assert signers == ["DERSE"] and lines == ["5. (C) Last paragraph."]
+    assert find_signers(["They left. RICE"])[0] == ["RICE"]
+
+
+def test_summary_between_markers():
+    paragraphs = [
+        {"number": 1, "marking": "C", "text": "Summary: The talks went well. End Summary."},
+        {"number": 2, "marking": "C", "text": "Details."},
+    ]
+    assert find_summary(paragraphs) == "The talks went well"

@@ -412,6 +412,8 @@ def test_every_format_is_one_entry_with_a_sniff_and_a_reader():
 
     assert set(FORMATS) == {"text", "html", "fragment", "csv", "jsonl", "json", "alx"}
     for style in FORMATS.values():
-        assert callable(style.sniff) and (style.read is None) != (style.stream is None)
+        reader = style.reader
+        assert callable(reader.sniff)
+        assert callable(getattr(reader, "stream" if style.multi else "read"))
     assert {name for name, style in FORMATS.items() if style.multi} == {"csv", "jsonl"}
     assert list(FORMATS)[-1] == "text"  # what nothing else claims

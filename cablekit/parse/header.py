@@ -63,8 +63,8 @@ _WORD_TOKEN = re.compile(r"\w+")
 def _split_addressee(text: str) -> tuple[str | None, str, str | None, str | None]:
     """(routing, name, precedence, number) of a stripped addressee.
 
-    A regex with a lazy name tried every length in turn (2.6 us an addressee, seven
-    addressees a cable). Reading the last three words gives the same answer: the
+    A regex with a lazy name tried every length in turn, for every addressee of a
+    long list. Reading the last three words gives the same answer: the
     shortest name leaves the longest tail of [precedence] [number], and keeps a word.
     """
     routing = None

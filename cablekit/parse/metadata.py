@@ -106,7 +106,7 @@ def _apply_date(record: Record, value: Any, precision: str | None, warnings: lis
         record["date"] = iso(when)
         _withdraw(warnings, "no-date")
     else:
-        # fromisoformat: strptime costs some 20 us a call (3.10 reads no "Z", so it is cut off).
+        # fromisoformat, many times cheaper than strptime (3.10 reads no "Z", so it is cut off).
         sent = datetime.fromisoformat(record["date"].rstrip("Z")).replace(tzinfo=timezone.utc)
         if abs(sent - when) > timedelta(days=1):
             warnings.append(

@@ -44,7 +44,7 @@ class ClassificationLine(TypedDict):
 
 def may_hold_caveat(text: str) -> bool:
     """False when CAVEAT_WORD cannot match *text*: a few substring tests instead of
-    the regex's case-blind scan (some 9 us on a classification line)."""
+    the regex's case-blind scan, which is slow on every classification line."""
     if not text.isascii():
         return True  # case-blind matching reaches beyond ASCII ("\u017f" is an s)
     squeezed = "".join(text.split()).upper()  # every spelling of a caveat contains its name

@@ -9,19 +9,21 @@ cannot read becomes a Document with `error` set, and the caller reports it
 for that one cable while the rest go on.
 
 Each input style is one entry of `FORMATS` and one module with a `sniff` and
-a `read` (or `stream`) function.
+a `read` (or, for multi-cable files, a `stream`) function. The modules are
+imported when first used, so that naming the formats costs a command nothing.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
 import io
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TextIO
+from types import ModuleType
 
-from . import alx, cablescsv, fragment, jsondoc, jsonlines, page, text
 from .decode import decode_bytes, replace_surrogates, strip_controls
 from .document import Document, document_sha
 
@@ -44,29 +46,30 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Format:
+    """An input style: its reader module has `sniff(start, lower) -> bool` and either
+    `read(text) -> documents` or, for a multi-cable style, `stream(lines) -> documents`."""
+
     name: str
-    sniff: Callable[[str, str], bool]  # (start of the text, the same lower-cased) -> is it this style
-    read: Callable[[str], Iterator[Document]] | None = None  # the whole text -> documents
-    stream: Callable[[TextIO], Iterator[Document]] | None = None  # multi-cable files: lines -> documents
+    module: str  # the reader, a module of this package
+    multi: bool = False  # a file of many cables: streamed, and allowed to be of any size
     newline: str | None = None  # how a stream reads line ends ("" keeps them, as csv wants)
 
-    @property
-    def multi(self) -> bool:
-        """A file of many cables: streamed, and allowed to be of any size."""
-        return self.stream is not None
+    @functools.cached_property
+    def reader(self) -> ModuleType:
+        return importlib.import_module(f"{__name__}.{self.module}")
 
 
 # In the order detection tries them: the first whose sniff says yes wins.
 FORMATS = {
     f.name: f
     for f in (
-        Format("json", jsondoc.sniff, read=jsondoc.read),
-        Format("jsonl", jsonlines.sniff, stream=jsonlines.stream),
-        Format("html", page.sniff, read=page.read),
-        Format("fragment", fragment.sniff, read=fragment.read),
-        Format("csv", cablescsv.sniff, stream=cablescsv.stream, newline=""),
-        Format("alx", alx.sniff, read=alx.read),
-        Format("text", text.sniff, read=text.read),
+        Format("json", "jsondoc"),
+        Format("jsonl", "jsonlines", multi=True),
+        Format("html", "page"),
+        Format("fragment", "fragment"),
+        Format("csv", "cablescsv", multi=True, newline=""),
+        Format("alx", "alx"),
+        Format("text", "text"),
     )
 }
 HEAD = 8192  # bytes looked at to detect a style or refuse a file
@@ -78,7 +81,7 @@ def detect(head: str) -> str:
     # Every page and fragment marker but one holds a "<": lower-casing 2,000
     # characters is the slow part of telling plain text, so it waits for one.
     lower = start[:2000].lower() if "<" in start[:2000] else start[:25].lower()
-    return next(f.name for f in FORMATS.values() if f.sniff(start, lower))
+    return next(f.name for f in FORMATS.values() if f.reader.sniff(start, lower))
 
 
 # A single cable is at most a few hundred kilobytes (web pages about 200 KB);
@@ -154,22 +157,20 @@ def documents(found: Input) -> Iterator[Document]:
         return iter([Document("", found.fmt, error=found.refused)])
     style = FORMATS[found.fmt]
     if found.data is None:
-        assert found.path is not None and style.stream is not None
+        assert found.path is not None and style.multi
         return _streamed(found.path, style)
-    text_, warnings = decode_bytes(found.data)
-    if style.read is not None:
-        docs = style.read(text_)
+    text, warnings = decode_bytes(found.data)
+    if style.multi:
+        docs = style.reader.stream(io.StringIO(text, newline="\n" if style.newline is None else style.newline))
     else:
-        assert style.stream is not None
-        docs = style.stream(io.StringIO(text_, newline=style.newline))
+        docs = style.reader.read(text)
     return _with_warnings(docs, warnings)
 
 
 def _streamed(path: str, style: Format) -> Iterator[Document]:
-    assert style.stream is not None
     with open(path, "rb") as raw:
         lines = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline=style.newline)
-        yield from _guarded(style.stream(lines))
+        yield from _guarded(style.reader.stream(lines))
 
 
 def _with_warnings(docs: Iterator[Document], warnings: list) -> Iterator[Document]:

@@ -30,7 +30,7 @@ _TAG_LINK = re.compile(r"<a\s[^>]*href=['\"][^'\"]*/tag/[^'\"]*['\"][^>]*>(.*?)<
 
 @functools.lru_cache(maxsize=1)
 def _page_parser() -> Any:
-    """One lxml parser per process, reused (making one for each page cost 3 us)."""
+    """One lxml parser per process, reused: making one costs more than reading a page's table."""
     from lxml import html
 
     # No network, no entity expansion: a page is read as it is, nothing fetched.

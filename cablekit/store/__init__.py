@@ -8,17 +8,45 @@ what `Index.search` runs; `check_store` verifies and repairs; `export` writes
 records out as JSON lines or CSV.
 """
 
-from .check import Report, check_store
-from .folder import QUARANTINE, Store, StoreError, default_store_path, read_line
-from .index import Entry, Index, entry, index_damage, open_index, usable_index
-from .ingest import StoreWriter, compact
-from .query import Compiled, QueryError, compile_query, parse_date_option
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .check import Report, check_store
+    from .folder import QUARANTINE, Store, StoreError, default_store_path, read_line
+    from .index import Entry, Index, entry, index_damage, open_index, usable_index
+    from .ingest import StoreWriter, compact
+    from .query import Compiled, QueryError, compile_query, parse_date_option
+
+# Where each name lives: imported on first use, so that a command pays only for what it uses.
+_HOME = {
+    "Report": "check",
+    "check_store": "check",
+    "QUARANTINE": "folder",
+    "Store": "folder",
+    "StoreError": "folder",
+    "default_store_path": "folder",
+    "read_line": "folder",
+    "Entry": "index",
+    "Index": "index",
+    "entry": "index",
+    "index_damage": "index",
+    "open_index": "index",
+    "usable_index": "index",
+    "StoreWriter": "ingest",
+    "compact": "ingest",
+    "Compiled": "query",
+    "QueryError": "query",
+    "compile_query": "query",
+    "parse_date_option": "query",
+}
 __all__ = [
-    "QUARANTINE",
     "Compiled",
     "Entry",
     "Index",
+    "QUARANTINE",
     "QueryError",
     "Report",
     "Store",
@@ -35,3 +63,9 @@ __all__ = [
     "read_line",
     "usable_index",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        return getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -56,7 +56,7 @@ CREATE TABLE IF NOT EXISTS seen(sha256 TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS records_date ON records(date);
 """
 # Contentless: the text is in records.jsonl already, and keeping a second copy here
-# made the index three times the size (3.7 GB against 1.3 GB for 250,000 cables).
+# made the index three times the size.
 # Snippets are made from the records (see _snippets); a row is deleted by handing
 # FTS5 the values it was indexed with, rebuilt from its line in records.jsonl.
 _FTS_COLUMNS = "subject, body, tags, signers, origin, cls, cid, refs"
@@ -117,11 +117,11 @@ def entry(record: Record | dict) -> Entry:
 class SeenLookup:
     """Answers `sha256 in lookup`: is this content already in the store? In any process.
 
-    Every known hash is kept as its first 8 bytes in one sorted array (18 MB for 2.3
-    million records, shared by the forked workers), instead of a set of strings (some
-    350 MB per process). A prefix that is there is confirmed in the index by a
-    read-only connection of the asking process's own; asking SQLite for every file
-    instead made the workers a third slower while the writer kept committing.
+    Every known hash is kept as its first 8 bytes in one sorted array, shared by the
+    forked workers, instead of a set of strings copied into each of them. A prefix
+    that is there is confirmed in the index by a read-only connection of the asking
+    process's own; asking SQLite for every file instead slowed the workers down while
+    the writer kept committing.
     """
 
     def __init__(self, path: str, prefixes: array):
@@ -481,8 +481,8 @@ class Index:
         bounds, values = self._bounds(compiled)
         if bounds:
             # "+rowid": without it SQLite hands FTS5 each dated rowid as an equality
-            # lookup, one index probe per cable of the period: minutes for "date:2009
-            # election" at 250,000 cables, against 0.15 s for one match and a filter.
+            # lookup, one index probe per cable of the period, instead of one match
+            # and a filter.
             sql += f" AND +rowid IN (SELECT rowid FROM records WHERE {' AND '.join(bounds)})"
             params += values
         return sql, params

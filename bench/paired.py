@@ -9,10 +9,14 @@ inputs, through the same command:
     (cut from the corpus's web pages), the same 600 web pages, and the
     corpus's cables.csv files; cables per second of the command's CPU time;
   - the full ingest: `cablekit parse DIR --store S` on all cores into a new
-    store, wall time, on a scale corpus built as bench/benchmark.py builds it.
+    store, wall time, on a scale corpus built as bench/benchmark.py builds it;
+  - with --instructions, the instructions (valgrind's callgrind) that the per-core
+    commands execute: one count per version, the same on every run whatever the
+    machine is doing.
 
     python bench/paired.py --old HEAD~5                 # a git revision
     python bench/paired.py --old /tmp/old --rounds 7 --cables 20000
+    python bench/paired.py --old HEAD~5 --rounds 0 --cables 0 --instructions
 
 It prints each round and the median of the per-round ratios new/old (below 1:
 the new version is faster).
@@ -63,6 +67,23 @@ def run(checkout: Path, args: list[str]) -> tuple[float, float, str]:
     return wall, cpu, proc.stderr
 
 
+def instructions(checkout: Path, args: list[str], work: Path) -> int:
+    """Instructions executed by `cablekit ARGS` under callgrind."""
+    out = work / "callgrind.out"
+    env = dict(os.environ, PYTHONPATH=str(checkout))
+    subprocess.run(
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, "-m", "cablekit", *args],
+        cwd=checkout,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    m = re.search(r"^summary:\s+(\d+)", out.read_text(), re.M)
+    out.unlink()
+    return int(m.group(1)) if m else 0
+
+
 def inputs(work: Path) -> dict[str, tuple[Path, int]]:
     """The per-core inputs: (folder, number of cables) for text, html and csv."""
     text, html = work / "text", work / "html"
@@ -85,6 +106,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--cables", type=int, default=20_000, help="size of the ingest corpus (0: no ingest)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--instructions", action="store_true", help="count instructions with valgrind too")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cablekit-paired-"))
     old = Path(args.old)
@@ -121,6 +143,16 @@ def main() -> None:
                 ratios.setdefault("ingest wall time", []).append(wall["new"] / wall["old"])
                 line.append(f"ingest {wall['old']:.1f} -> {wall['new']:.1f} s")
             print(f"round {r + 1} ({' then '.join(order)}): " + "; ".join(line), flush=True)
+        if args.instructions:
+            print("instructions (callgrind), old -> new:")
+            for name, (folder, count) in per_core.items():
+                cmd = ["parse", "--json", "-j", "1", str(folder)]
+                old_n, new_n = (instructions(versions[v], cmd, work) for v in ("old", "new"))
+                print(
+                    f"  {name}: {old_n / count / 1e6:.2f} -> {new_n / count / 1e6:.2f} million a cable "
+                    f"({new_n / old_n:.3f})",
+                    flush=True,
+                )
         print("\nmedian new/old (below 1: new is faster):")
         for name, values in ratios.items():
             print(f"  {name}: {statistics.median(values):.3f} (rounds: {', '.join(f'{v:.3f}' for v in values)})")

@@ -419,28 +419,23 @@ def test_damaged_index_file_is_rebuilt_from_the_store(tmp_path, damage):
     assert rebuilt.exit_code == 0 and "2 records" in rebuilt.stderr
 
 
-def test_damaged_line_is_reported_and_skipped(tmp_path):
+@pytest.mark.parametrize(
+    "damage, why",
+    [("{not json", "not valid JSON"), ('{"schema":1,"id":""}', "valid JSON but not a record")],
+)
+def test_damaged_line_is_reported_and_skipped(tmp_path, damage, why):
+    """One rule for a stored record, for the index and check alike: check used to reject
+    an empty id while the index took it."""
     root = tmp_path / "s"
     run("parse", str(SEEDS), "--store", str(root))
     path = root / "records.jsonl"
     lines = path.read_text().splitlines(keepends=True)
-    path.write_text(lines[0] + "{not json\n" + lines[1])
+    path.write_text(lines[0] + damage + "\n" + lines[1])
     result = run("index", "--rebuild", "--store", str(root))
     assert "line 2 is damaged" in result.stderr
     assert "2 records" in result.stderr
-
-
-def test_a_line_with_an_empty_id_is_damaged_for_the_index_and_for_check(tmp_path):
-    """One rule for a stored record: check rejected an empty id while the index took it."""
-    root = tmp_path / "s"
-    run("parse", str(SEEDS), "--store", str(root))
-    path = root / "records.jsonl"
-    lines = path.read_text().splitlines(keepends=True)
-    path.write_text(lines[0] + '{"schema":1,"id":""}\n' + lines[1])
-    result = run("index", "--rebuild", "--store", str(root))
-    assert "line 2 is damaged" in result.stderr and "2 records" in result.stderr
     result = run("check", "--store", str(root))
-    assert result.exit_code == 1 and "line 2: valid JSON but not a record" in result.stderr
+    assert result.exit_code == 1 and f"line 2: {why}" in result.stderr
 
 
 def test_index_compact_drops_superseded_lines(tmp_path):

@@ -13,7 +13,8 @@ import re
 from ..record import Defect
 from ..sources.decode import replace_surrogates, strip_controls
 from ..sources.markup import looks_like_markup, strip_markup
-from .patterns import MARKING_WORD, inline_keywords
+from .fields import inline_keywords
+from .patterns import MARKING_WORD
 
 # "[1](#)" and "[PREL](#)": the link artefacts of converted web pages.
 LINK_ARTEFACT = re.compile(r"\[([^\[\]\n]{1,80})\]\(#[^)\n]*\)")

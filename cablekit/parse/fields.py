@@ -1,9 +1,9 @@
 """The preamble fields: one table, one small extractor per field.
 
-`FIELDS` maps a field's name to the keyword that opens it at the start of a
-preamble line, its extractor, the record key its value goes to and how many
-of it a cable may have. Adding a field is one entry here plus its extractor
-(and its keyword spellings in `patterns.KEYWORDS`).
+`FIELDS` maps a field's name to its keyword (every spelling that opens it at
+the start of a preamble line, and the stricter form that marks it inside
+running text), its extractor, the record key its value goes to and how many
+of it a cable may have. Adding a field is one entry here plus its extractor.
 
 Each extractor takes the raw lines of its block and the citing cable's
 `Context` (its year and month, for references) and returns (value, warnings).
@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from ..record import Defect
 from .dates import decl_date
-from .patterns import EO_WORD, KEYWORDS, KNOWN_TAGS, MARKING_WORD, ORG_TAGS, TITLE_WORDS
+from .patterns import CLASSIFIED_BY, EO_WORD, KNOWN_TAGS, MARKING_WORD, ORG_TAGS, TITLE_WORDS
 from .refs import citation_id, find_citations
 
 
@@ -143,7 +143,6 @@ def extract_tags(lines: list[str], ctx: Context) -> tuple[list[str], list[Defect
 # --- SUBJECT ---------------------------------------------------------------
 
 MARKING_PREFIX = re.compile(r"^\(\s*" + MARKING_WORD + r"(?:\s*/{1,2}\s*[A-Z][A-Z ,]*)?\s*\)\s*", re.IGNORECASE)
-_SUBJECT_AGAIN = re.compile(r"^(?:" + KEYWORDS["subject"].inline + r")\s*", re.IGNORECASE)
 
 
 def extract_subject(lines: list[str], ctx: Context) -> tuple[str | None, list[Defect]]:
@@ -284,30 +283,79 @@ def extract_classified_by(lines: list[str], ctx: Context) -> tuple[dict[str, Any
 
 @dataclass(frozen=True)
 class Field:
+    """A preamble field. Its keyword patterns are read case-blind."""
+
     name: str  # the block's name
     key: str  # the record key its value goes to
+    start: str  # the keyword at the start of a preamble line: every spelling seen, misspellings too
+    inline: str  # the keyword inside running text (lost line breaks, a line run on into the next field)
     first: str  # the characters a line opening the field can start with (a cheap test)
     extract: Extractor
     count: str  # "one": a second is ignored, with a warning; "merge": joined, duplicates dropped; "many"
     ends_at_blank: bool = True  # a blank line ends the block (a REF list may go on past one)
-
-    @property
-    def start(self) -> re.Pattern:
-        return _STARTS[self.name]
 
 
 # In the order a line is tried against them.
 FIELDS = {
     f.name: f
     for f in (
-        Field("eo", "eo", "E", extract_eo, "one"),
-        Field("tags", "tags", "T", extract_tags, "merge"),
-        Field("subject", "subject", "S", extract_subject, "one"),
-        Field("ref", "references", "RP", extract_refs, "many", ends_at_blank=False),
-        Field("classified_by", "classified_by", "C(", extract_classified_by, "one"),
+        Field(
+            "eo",
+            "eo",
+            EO_WORD + r"\s*\d{5}\b|E\.\s?O\.\s",
+            r"(?:E\.\s?O\.|EO)\s?\d{5}\b",
+            "E",
+            extract_eo,
+            "one",
+        ),
+        Field(
+            "tags",
+            "tags",
+            r"(?:TAGS|TAGE|TAGD|TAG|TAS|TGS|TAFS)\s*[:;.]?(?=\s|$)",
+            r"(?:TAGS?|TAGE)\s*[:;]?(?=\s+[A-Z]{2,})",
+            "T",
+            extract_tags,
+            "merge",
+        ),
+        Field(
+            "subject",
+            "subject",
+            r"(?:SUBJECT|SUBJ|SUBJECTS|SUBEJCT|SUJECT)\s*[:.;-]?(?=\s|$)",
+            r"SUBJ(?:ECT)?\s*:",
+            "S",
+            extract_subject,
+            "one",
+        ),
+        Field(
+            "ref",
+            "references",
+            r"(?:PROGRAM\s+)?(?:REFS?|REF\(S\)|REFTELS?|REFERENCES?|REFTEL\(S\))(?:\s*[:.;]|(?=\s|$))",
+            r"(?:REFS?|REF\(S\))\s*:",
+            "RP",
+            extract_refs,
+            "many",
+            ends_at_blank=False,
+        ),
+        Field(
+            "classified_by",
+            "classified_by",
+            r"(?:\(\w{1,6}\)\s*)?(?:CLASSIFIED\s+BY|CLASSIFIED\s*:|CLASSIFICATION\s+BY)\b",
+            CLASSIFIED_BY + r"\s*:?",
+            "C(",
+            extract_classified_by,
+            "one",
+        ),
     )
 }
-_STARTS = {name: re.compile("^(?:" + KEYWORDS[name].start + ")", re.IGNORECASE) for name in FIELDS}
+_STARTS = {name: re.compile("^(?:" + field.start + ")", re.IGNORECASE) for name, field in FIELDS.items()}
+_SUBJECT_AGAIN = re.compile(r"^(?:" + FIELDS["subject"].inline + r")\s*", re.IGNORECASE)
+
+
+def inline_keywords(*names: str) -> str:
+    """One alternation of the inline forms of the fields *names*."""
+    return "|".join(FIELDS[name].inline for name in names)
+
+
 _FIRST = frozenset(
     "".join(f.first for f in FIELDS.values()).upper() + "".join(f.first for f in FIELDS.values()).lower()
 )

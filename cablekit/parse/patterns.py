@@ -13,7 +13,6 @@ partial-extract sentence. The classification levels themselves are in
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from ..record import LEVELS
 
@@ -244,36 +243,10 @@ MARKINGS = ("SBU", "LOU", "TS", "FOUO", "U", "C", "S")
 MARKING_WORD = "(?:" + "|".join(MARKINGS) + ")"
 
 
-# --- field keywords --------------------------------------------------------------------
-
-
-class Keyword(NamedTuple):
-    """How a preamble field's keyword is written (patterns read case-blind)."""
-
-    start: str  # at the start of a preamble line: every spelling seen, misspellings too
-    inline: str  # inside running text (lost line breaks, a line run on into the next field)
-
+# --- pieces of field keywords (the keywords themselves are in fields.FIELDS) -----------
 
 EO_WORD = r"(?:E\.?\s?O\.?|EO)"  # E.O., E. O., EO, E.O
 CLASSIFIED_BY = r"CLASSIFIED\s+BY\b"
-KEYWORDS = {
-    "eo": Keyword(EO_WORD + r"\s*\d{5}\b|E\.\s?O\.\s", r"(?:E\.\s?O\.|EO)\s?\d{5}\b"),
-    "tags": Keyword(r"(?:TAGS|TAGE|TAGD|TAG|TAS|TGS|TAFS)\s*[:;.]?(?=\s|$)", r"(?:TAGS?|TAGE)\s*[:;]?(?=\s+[A-Z]{2,})"),
-    "subject": Keyword(r"(?:SUBJECT|SUBJ|SUBJECTS|SUBEJCT|SUJECT)\s*[:.;-]?(?=\s|$)", r"SUBJ(?:ECT)?\s*:"),
-    "ref": Keyword(
-        r"(?:PROGRAM\s+)?(?:REFS?|REF\(S\)|REFTELS?|REFERENCES?|REFTEL\(S\))(?:\s*[:.;]|(?=\s|$))",
-        r"(?:REFS?|REF\(S\))\s*:",
-    ),
-    "classified_by": Keyword(
-        r"(?:\(\w{1,6}\)\s*)?(?:CLASSIFIED\s+BY|CLASSIFIED\s*:|CLASSIFICATION\s+BY)\b",
-        CLASSIFIED_BY + r"\s*:?",
-    ),
-}
-
-
-def inline_keywords(*fields: str) -> str:
-    """One alternation of the inline forms of *fields*."""
-    return "|".join(KEYWORDS[f].inline for f in fields)
 
 
 # --- lines -----------------------------------------------------------------------------

@@ -13,17 +13,15 @@ from __future__ import annotations
 import re
 from typing import TypedDict
 
-from .fields import FIELDS, field_kind
+from .fields import FIELDS, field_kind, inline_keywords
 from .patterns import (
     CAVEAT_LINE,
     CAVEAT_NAMES,
     CAVEAT_WORD,
     CLASSIFICATION_LINE,
-    KEYWORDS,
     LOOSE_CAVEAT,
     PARAGRAPH_START,
     classification_level,
-    inline_keywords,
 )
 
 _SECTION = re.compile(r"\bSECTION\s+0*(\d{1,3})\s+OF\s+0*(\d{1,3})\b", re.IGNORECASE)
@@ -141,7 +139,7 @@ def distant_classification(lines: list[str], start: int) -> tuple[int, Classific
 _EMBEDDED = re.compile(
     r"\s+(?=(?:" + inline_keywords("tags", "subject", "ref", "classified_by") + r")\s)", re.IGNORECASE
 )
-_STRONG_EMBEDDED = re.compile(r"\s+(?=" + KEYWORDS["eo"].inline + "|TAGS:|SUBJECT:)")
+_STRONG_EMBEDDED = re.compile(r"\s+(?=" + FIELDS["eo"].inline + "|TAGS:|SUBJECT:)")
 _STAMP = re.compile(r"^(?:Declassified/Released|DECLASSIFIED|Derived from|DECL(?:ASSIFY)? ON)\b", re.IGNORECASE)
 _REF_BULLET = re.compile(r"^(?:\(?[A-Za-z]\)|[A-Za-z][.)])\s")
 

@@ -107,6 +107,7 @@ def main() -> None:
     ap.add_argument("--cables", type=int, default=20_000, help="size of the ingest corpus (0: no ingest)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--instructions", action="store_true", help="count instructions with valgrind too")
+    ap.add_argument("--no-per-core", dest="per_core", action="store_false", help="time the ingest only")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cablekit-paired-"))
     old = Path(args.old)
@@ -125,7 +126,7 @@ def main() -> None:
         for r in range(args.rounds):
             order = ["old", "new"] if r % 2 == 0 else ["new", "old"]
             line = []
-            for name, (folder, count) in per_core.items():
+            for name, (folder, count) in per_core.items() if args.per_core else ():
                 rate = {}
                 for version in order:
                     _, cpu, _ = run(versions[version], ["parse", "--json", "-j", "1", str(folder)])

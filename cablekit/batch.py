@@ -22,8 +22,8 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Container, Generator, Iterable, Iterator
-from typing import Any, NamedTuple
+from collections.abc import Callable, Generator, Iterable, Iterator
+from typing import Any, NamedTuple, Protocol
 
 from .pipeline import iter_records, parse_one, records_of
 from .record import Record, encode
@@ -34,10 +34,21 @@ FILES_PER_TASK = 16
 MULTI = "multi-cable file"
 SKIPPED = "skipped"
 
-# Set before the workers fork: contents already known (sha256 of files), whether
+
+class Known(Protocol):
+    def holds(self, sha256: str | None, source: str, /) -> bool: ...
+
+
+class _NothingKnown:
+    def holds(self, sha256: str | None, source: str) -> bool:
+        return False
+
+
+# Set before the workers fork: contents already known (sha256 and source), whether
 # records carry absolute source paths (they do in the store), and what to make of
 # each record besides its JSON line.
-_SEEN: Container[str] = frozenset()
+NOTHING_KNOWN: Known = _NothingKnown()
+_SEEN: Known = NOTHING_KNOWN
 _ABSOLUTE = False
 _SUMMARY: Callable[[Record], Any] | None = None
 
@@ -71,9 +82,10 @@ def _file_task(task: tuple[str, str | None]):
     if found.multi:
         return MULTI  # a multi-cable file goes back unread: it is streamed, never loaded whole
     sha = hashlib.sha256(found.data).hexdigest() if found.data is not None else None
-    if sha in _SEEN:
+    source = _source(path)
+    if _SEEN.holds(sha, source):
         return SKIPPED
-    return _encoded(records_of(found, _source(path), sha))
+    return _encoded(records_of(found, source, sha))
 
 
 def _encoded(items) -> list[tuple[Parsed | None, str | None, bytes | None]]:
@@ -110,13 +122,13 @@ def parse_inputs(
     inputs: Iterable[tuple[str, str | None]],
     fmt: str | None = None,
     jobs: int = 1,
-    seen: Container[str] = frozenset(),
+    seen: Known = NOTHING_KNOWN,
     on_input: Callable[[], None] | None = None,
     absolute: bool = False,
     summary: Callable[[Record], Any] | None = None,
 ) -> Generator[tuple[str, Any, str | None, bytes | None], None, None]:
     """Yield (path, Parsed, None, JSON line as UTF-8 bytes), (path, None, error, None) or (path, SKIPPED, None, None),
-    in input order. Files whose sha256 is in *seen* are skipped; *absolute* makes the records'
+    in input order. Files whose content *seen* holds from the same path are skipped; *absolute* makes the records'
     source paths absolute; *summary* makes each Parsed's summary from its record, in the worker."""
     global _SEEN, _ABSOLUTE, _SUMMARY
     _SEEN, _ABSOLUTE, _SUMMARY = seen, absolute, summary

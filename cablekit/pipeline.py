@@ -10,8 +10,8 @@ import hashlib
 from collections.abc import Iterator
 
 from .parse import parse_bytes, parse_document
-from .record import Record
-from .sources import Document, Input, document_sha, documents, look_at, open_input
+from .record import Record, is_cable
+from .sources import Document, Input, NoCable, document_sha, documents, look_at, open_input
 
 
 def parse_file(path: str, *, strict: bool = False) -> Record:
@@ -45,10 +45,13 @@ def records_of(
 
 def parse_one(doc: Document, source: str | None, file_sha: str | None) -> tuple[Record | None, str | None]:
     """One document's record, or the error that kept it from being read."""
+    where = f" (item {doc.position})" if doc.position is not None else ""
     if doc.error:
-        where = f" (item {doc.position})" if doc.position is not None else ""
-        return None, f"{doc.error}{where}"
-    return parse_document(doc, source, document_sha(doc, file_sha or "")), None
+        return None, type(doc.error)(f"{doc.error}{where}")
+    record = parse_document(doc, source, document_sha(doc, file_sha or ""))
+    if not is_cable(record):
+        return None, NoCable(f"no cable: no classification, header, date, id or preamble field{where}")
+    return record, None
 
 
 def iter_records(

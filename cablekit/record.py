@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping
 from typing import Any, NamedTuple, TypedDict
 
 import orjson
@@ -33,6 +34,7 @@ class Source(TypedDict, total=False):
     format: str
     sha256: str | None
     position: int  # row or line of a multi-cable file
+    score: int  # in other_sources: how complete that source's reading was (`completeness`)
 
 
 class Record(TypedDict, total=False):
@@ -61,6 +63,7 @@ class Record(TypedDict, total=False):
     partial: bool
     text: str
     source: Source
+    other_sources: list[Source]
     warnings: list[str]
     warning_codes: list[str]
     articles: list[str]
@@ -91,6 +94,7 @@ def new_record(path: str | None = None, fmt: str = "text", sha256: str | None = 
         "partial": False,
         "text": "",
         "source": {"path": path, "format": fmt, "sha256": sha256},
+        "other_sources": [],
         "warnings": [],
         "warning_codes": [],
     }
@@ -99,6 +103,79 @@ def new_record(path: str | None = None, fmt: str = "text", sha256: str | None = 
 def is_record(value: object) -> bool:
     """Whether a decoded store line is a record: an object with a non-empty string id."""
     return isinstance(value, dict) and isinstance(value.get("id"), str) and bool(value["id"])
+
+
+# What shows that a text is a cable: any one of them. A README or a manifest has none.
+_CABLE_EVIDENCE = ("classification", "header", "date", "eo", "tags", "subject", "references", "classified_by")
+
+
+def is_cable(record: Mapping[str, Any]) -> bool:
+    """Whether a parsed text is a cable at all: it has a classification, a header, a date,
+    an id read from the text or the source's metadata, a preamble field, or paragraphs
+    with classification markings (a body without its preamble)."""
+    return (
+        record.get("id_from") in ("text", "metadata")
+        or any(record.get(k) for k in _CABLE_EVIDENCE)
+        or any(p.get("marking") for p in record.get("paragraphs") or [])
+    )
+
+
+# --- several sources of one cable ------------------------------------------------------
+
+# Fields a fuller reading has, with their weight; a warning that marks a poorer reading
+# (lost line breaks and case, a date cut to the hour, another cable's text) costs points.
+_COMPLETE_FIELDS = {
+    "date": 4,
+    "header": 3,
+    "classification": 2,
+    "subject": 2,
+    "tags": 2,
+    "origin": 1,
+    "eo": 1,
+    "references": 1,
+    "classified_by": 1,
+    "signers": 1,
+}
+_POORER = {
+    "internal-error": 10,
+    "line-breaks-restored": 3,
+    "id-mismatch": 3,
+    "no-body": 2,
+    "date-hour-only": 1,
+    "classification-mismatch": 1,
+    "origin-mismatch": 1,
+    "date-mismatch": 1,
+    "json-line-repaired": 1,
+}
+# When two readings are as complete, the style that keeps more of the original wins.
+FORMAT_FIDELITY = ("text", "html", "csv", "json", "fragment", "jsonl", "alx")
+
+
+def completeness(record: Mapping[str, Any]) -> int:
+    """How complete a reading of a cable is: the fields it found (paragraphs up to ten),
+    less the warnings that mark a poorer text. Used to choose among sources of one id."""
+    score = sum(weight for name, weight in _COMPLETE_FIELDS.items() if record.get(name))
+    score += min(len(record.get("paragraphs") or []), 10)
+    return score - sum(_POORER.get(code, 0) for code in record.get("warning_codes") or [])
+
+
+def source_key(source: Source | dict) -> str:
+    """What names one source: its path, and its row or line inside a multi-cable file."""
+    position = source.get("position")
+    return f"{source.get('path')}#{position}" if position is not None else str(source.get("path"))
+
+
+def rank(source: Source | dict, score: int) -> tuple:
+    """Sort key of a source's reading: higher is better; equal readings are ordered by
+    input style, then by name, so that the choice never depends on the order of input."""
+    fmt = source.get("format") or ""
+    fidelity = FORMAT_FIDELITY.index(fmt) if fmt in FORMAT_FIDELITY else len(FORMAT_FIDELITY)
+    return (score, -fidelity, _reversed(source_key(source)))
+
+
+def _reversed(text: str) -> tuple[int, ...]:
+    # The lower name wins a tie: the key is the name's characters negated.
+    return tuple(-ord(c) for c in text)
 
 
 # --- classification ------------------------------------------------------------------
@@ -287,7 +364,7 @@ def set_warnings(record: Record, defects: list[Defect]) -> None:
 # as the json module, with the same bytes (compact, UTF-8, keys in order).
 
 
-def encode(record: Record | dict) -> bytes:
+def encode(record: Mapping[str, Any]) -> bytes:
     """A record as one line of UTF-8 JSON, without the newline."""
     try:
         return orjson.dumps(record)
@@ -297,7 +374,7 @@ def encode(record: Record | dict) -> bytes:
         return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace")
 
 
-def dumps(record: Record | dict) -> str:
+def dumps(record: Mapping[str, Any]) -> str:
     """A record as one line of JSON text, without the newline."""
     return encode(record).decode("utf-8")
 

@@ -283,14 +283,15 @@ def test_seen_lookup_confirms_a_shared_prefix_in_the_index(tmp_path):
     run("parse", str(SEED1), "--store", str(root))
     index = open_index(Store(root))
     try:
-        (sha,) = [row[0] for row in index.db.execute("SELECT sha256 FROM seen")]
+        ((sha, source),) = index.db.execute("SELECT sha256, source FROM seen").fetchall()
         seen = index.seen_lookup()
     finally:
         index.close()
-    assert sha in seen
+    assert seen.holds(sha, source) and source == str(SEED1.resolve())
+    assert not seen.holds(sha, "/elsewhere/" + SEED1.name)  # the same content from another file
     twin = sha[:16] + ("0" if sha[16] != "0" else "1") + sha[17:]
-    assert twin not in seen
-    assert "f" * 64 not in seen and "not a hash" not in seen
+    assert not seen.holds(twin, source)
+    assert not seen.holds("f" * 64, source) and not seen.holds("not a hash", source)
 
 
 def test_changed_cable_replaces_its_record(tmp_path):
@@ -585,10 +586,13 @@ def test_two_sources_of_one_cable_do_not_replace_each_other_forever(tmp_path):
     (folder / "a.txt").write_bytes(SEED1.read_bytes())
     (folder / "b.txt").write_bytes(SEED1.read_bytes() + b"\n")  # the same cable, other bytes
     first = run("parse", str(folder), "--store", str(root))
-    assert "parsed 2 (1 replaced)" in first.stderr
+    assert "parsed 1, skipped 0" in first.stderr and "1 more copies" in first.stderr
     second = run("parse", str(folder), "--store", str(root))
     assert "parsed 0, skipped 2 unchanged" in second.stderr
-    assert [r["id"] for r in _lines(root)] == ["08BAKU279"]
+    (record,) = _lines(root)
+    # Two readings as complete as each other: the first name wins, whatever the order.
+    assert record["id"] == "08BAKU279" and record["source"]["path"].endswith("a.txt")
+    assert [o["path"].rsplit("/", 1)[1] for o in record["other_sources"]] == ["b.txt"]
 
 
 def test_ctrl_c_keeps_what_was_parsed(tmp_path):

@@ -94,12 +94,20 @@ def check(repair: bool, store_path: Path | None) -> None:
             f"index: {len(result.unknown_in_index)}+ indexed ids are not in records.jsonl, "
             f"e.g. {result.unknown_in_index[0]}"
         )
+    for number, cable_id in result.not_cables[:20]:
+        report(f"records.jsonl line {number}: {cable_id} is not a cable (no classification, header, date or fields)")
+    for cable_id, better in result.degraded[:20]:
+        report(
+            f"{cable_id}: a poorer reading is stored than its other source {better.get('path')} "
+            f"({better.get('format')}) gives"
+        )
     report(
         f"{result.lines} lines, {result.ids} cables ({result.superseded} superseded lines), "
         f"{len(result.damaged)} damaged; index holds {result.index_count}"
     )
     if result.repaired:
-        report(f"repaired: {result.quarantined} line(s) moved to {store.root / QUARANTINE}; index rebuilt")
+        reread = f"; {result.reread} record(s) read again from a richer source" if result.reread else ""
+        report(f"repaired: {result.quarantined} line(s) moved to {store.root / QUARANTINE}{reread}; index rebuilt")
         sys.exit(EXIT_OK)
     if result.ok:
         report("store and index are consistent")

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from ..sources import FORMATS
+from ..sources import FORMATS, NoCable
 from .common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -112,7 +112,7 @@ class _Run:
     fmt: str | None = None
     jobs: int = 1
     errors: Any = None  # the --errors file: one JSON line per failure
-    counts: dict = field(default_factory=lambda: {"failed": 0, "skipped": 0})
+    counts: dict = field(default_factory=lambda: {"failed": 0, "skipped": 0, "no_cable": 0})
     reasons: Counter = field(default_factory=Counter)
 
     def fail(self, path: str, reason: str) -> None:
@@ -121,6 +121,18 @@ class _Run:
         self.reasons[re.sub(r"\s*\(.*$|:.*$", "", reason)[:60]] += 1
         if self.errors is not None:
             self.errors.write(json.dumps({"path": path, "reason": reason}, ensure_ascii=False) + "\n")
+
+    def pass_over(self, path: str, reason: str) -> None:
+        """An input that holds no cable: said once, and listed in --errors, but not a failure."""
+        report(f"{path}: passed over, {reason}")
+        self.counts["no_cable"] += 1
+        if self.errors is not None:
+            line = {"path": path, "reason": reason, "passed_over": True}
+            self.errors.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+    def passed_over(self) -> str:
+        n = self.counts["no_cable"]
+        return f"passed over {n} without a cable, " if n else ""
 
     def summary_of_failures(self) -> str:
         if not self.reasons:
@@ -160,7 +172,7 @@ class _Progress:
 
 @contextmanager
 def _cables(
-    run: _Run, inputs, advance=None, seen=(), absolute=False, summary=None
+    run: _Run, inputs, advance=None, seen=None, absolute=False, summary=None
 ) -> Iterator[Iterator[tuple[Any, bytes]]]:
     """(Parsed, its JSON line) for every cable in the inputs, in input order; failures go to
     run.fail. Files whose sha256 is in *seen* (already in the store) are skipped.
@@ -169,13 +181,15 @@ def _cables(
     there and then. Left to the garbage collector, the pool would be torn down during
     interpreter shutdown, where it can hang.
     """
-    from ..batch import SKIPPED, parse_inputs
+    from ..batch import NOTHING_KNOWN, SKIPPED, parse_inputs
 
-    results = parse_inputs(inputs, run.fmt, run.jobs, seen, advance, absolute, summary)
+    results = parse_inputs(inputs, run.fmt, run.jobs, seen or NOTHING_KNOWN, advance, absolute, summary)
 
     def cables():
         for path, parsed, error, line in results:
-            if error:
+            if isinstance(error, NoCable):
+                run.pass_over(path, error)
+            elif error:
                 run.fail(path, error)
             elif parsed is SKIPPED:
                 run.counts["skipped"] += 1
@@ -224,7 +238,7 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
             progress.stop()
     report(
         f"{'interrupted: ' if interrupted else ''}wrote {written} records to {output}, "
-        f"failed {run.counts['failed']}{run.summary_of_failures()}"
+        f"{run.passed_over()}failed {run.counts['failed']}{run.summary_of_failures()}"
     )
     if interrupted:
         sys.exit(130)
@@ -261,8 +275,14 @@ def _parse_into_store(paths: tuple[str, ...], run: _Run, store) -> int:
     report(
         f"{'interrupted: ' if interrupted else ''}parsed {written['parsed']}{replaced}, "
         f"skipped {counts['skipped'] + written['skipped']} unchanged, "
-        f"failed {counts['failed']}{run.summary_of_failures()}; store: {store.root}"
+        f"{run.passed_over()}failed {counts['failed']}{run.summary_of_failures()}; store: {store.root}"
     )
+    if writer.copies:
+        kinds = ", ".join(f"{kept} over {other}: {n}" for (kept, other), n in writer.copies.most_common())
+        report(
+            f"{written['copies']} more copies of cables held by other sources: the fullest reading of each "
+            f"is kept, the others are listed in its other_sources ({kinds})"
+        )
     if interrupted:
         sys.exit(130)
     return counts["failed"]

@@ -25,12 +25,13 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from .decode import decode_bytes, replace_surrogates, strip_controls
-from .document import Document, document_sha
+from .document import Document, NoCable, document_sha
 
 __all__ = [
     "FORMATS",
     "Document",
     "Input",
+    "NoCable",
     "decode_bytes",
     "detect",
     "document_sha",

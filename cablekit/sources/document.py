@@ -25,7 +25,12 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict)
     position: int | None = None  # row or line number inside a multi-cable file
     warnings: list[Defect] = field(default_factory=list)
-    error: str | None = None  # this part could not be read at all
+    error: str | None = None  # this part could not be read at all (a NoCable when it holds no cable)
+
+
+class NoCable(str):
+    """Why an input holds no cable (a stub, a README): reported and passed over, which is
+    not a failure, unlike input that cannot be read."""
 
 
 def document_sha(doc: Document, file_sha: str) -> str:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from .cablescsv import row_document
-from .document import Document
+from .document import Document, NoCable
 
 
 def sniff(start: str, lower: str) -> bool:
@@ -24,7 +24,9 @@ def sniff(start: str, lower: str) -> bool:
 def read(text: str) -> Iterator[Document]:
     stripped = text.strip()
     if stripped.lower().startswith("appears in these articles") and "<pre" not in stripped.lower():
-        yield Document("", "fragment", {}, error="no cable: the file holds only an 'Appears in these articles' stub")
+        yield Document(
+            "", "fragment", {}, error=NoCable("no cable: the file holds only an 'Appears in these articles' stub")
+        )
         return
     pre = re.search(r"<pre[^>]*>(.*)", text, re.IGNORECASE | re.DOTALL)
     inner = pre.group(1) if pre else text

@@ -16,16 +16,16 @@ import os
 import sqlite3
 import urllib.parse
 from array import array
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..record import Record, class_words
+from ..record import class_words, completeness, source_key
 from .folder import Store, read_line
 
 if TYPE_CHECKING:
     from .query import Compiled
 
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 # FTS5 settings, kept in the index itself (bench/results-250k.md has the measurements):
 # - hashsize: FTS5 writes a segment whenever its pending terms pass this size (1 MB by
 #   default, about a hundred cables); fewer, larger segments mean less merging;
@@ -45,38 +45,79 @@ CREATE TABLE IF NOT EXISTS records(
     date TEXT,
     classification TEXT,
     origin TEXT,
-    subject TEXT
+    subject TEXT,
+    score INTEGER,  -- how complete the record's reading is (record.completeness)
+    source TEXT  -- record.source_key of the source it was read from
 );
 -- (records_sha, an index nothing read, cost a random insert per record.)
 DROP INDEX IF EXISTS records_sha;
--- Every source content ever indexed, also when a later source of the same id
--- replaced its record: so that two files holding one cable do not replace
--- each other on every run.
-CREATE TABLE IF NOT EXISTS seen(sha256 TEXT PRIMARY KEY) WITHOUT ROWID;
+-- Every (content, source) the store's records stand for: each record's own source
+-- and its other sources. A source read once is skipped when its content is unchanged.
+CREATE TABLE IF NOT EXISTS seen(sha256 TEXT, source TEXT, PRIMARY KEY (sha256, source)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS records_date ON records(date);
 """
 # Contentless: the text is in records.jsonl already, and keeping a second copy here
 # made the index three times the size.
 # Snippets are made from the records (see _snippets); a row is deleted by handing
 # FTS5 the values it was indexed with, rebuilt from its line in records.jsonl.
-_FTS_COLUMNS = "subject, body, tags, signers, origin, cls, cid, refs"
+# Bare words search every word of the cable: subject, body, tags, signers, `rest` (the
+# text outside the paragraphs: header, preamble, signature) and Classified By.
+FTS_COLUMNS = (
+    "subject",
+    "body",
+    "tags",
+    "signers",
+    "origin",
+    "cls",
+    "cid",
+    "refs",
+    "rest",
+    "classified_by",
+    "sender",
+    "recipients",
+)
+_FTS_COLUMNS = ", ".join(FTS_COLUMNS)
+_FTS_PLACES = ", ".join("?" * (len(FTS_COLUMNS) + 1))
 _FTS_SCHEMA = f"""
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     {_FTS_COLUMNS}, content = '', tokenize = 'unicode61 remove_diacritics 2'
 );
 """
-# bm25 weights in column order: a word in the subject or tags counts more.
-_WEIGHTS = "8.0, 1.0, 4.0, 2.0, 1.0, 1.0, 1.0, 1.0"
+# bm25 weights in column order: a word in the subject or tags counts more, one in the
+# header and preamble less.
+_WEIGHTS = "8.0, 1.0, 4.0, 2.0, 1.0, 1.0, 1.0, 1.0, 0.5, 1.0, 1.0, 1.0"
+_BODY = FTS_COLUMNS.index("body")
 
 Notify = Callable[[str], None]
 
 
-def _body(record: Record | dict) -> str:
+def _body(record: Mapping[str, Any]) -> str:
     return "\n".join(p["text"] for p in record.get("paragraphs") or []) or record.get("text") or ""
 
 
-def _fts_row(record: Record | dict) -> tuple:
+def _rest(record: Mapping[str, Any]) -> str:
+    """The cable's text outside its paragraphs: header, preamble, signature."""
+    paragraphs = record.get("paragraphs") or []
+    text = record.get("text") or ""
+    if not paragraphs:
+        return ""  # the body column holds the whole text
+    # Paragraph text is unwrapped: its first and last few words stand on one line of the text.
+    first, last = paragraphs[0]["text"][:24], paragraphs[-1]["text"][-24:]
+    start = text.find(first) if first else -1
+    end = text.rfind(last) if last else -1
+    if start < 0 or end < 0:
+        return text
+    return text[:start] + "\n" + text[end + len(last) :]
+
+
+def _names(addressees: list) -> str:
+    return "\n".join(a.get("name") or "" for a in addressees)
+
+
+def _fts_row(record: Mapping[str, Any]) -> tuple:
     refs = " ".join(r["id"] for r in record.get("references") or [] if r.get("id"))
+    header = record.get("header") or {}
+    cb = record.get("classified_by") or {}
     return (
         record.get("subject") or "",
         _body(record),
@@ -86,6 +127,10 @@ def _fts_row(record: Record | dict) -> tuple:
         class_words(record.get("classification")),
         record.get("id") or "",
         refs,
+        _rest(record),
+        " ".join(filter(None, (cb.get("name"), cb.get("title"), cb.get("text")))),
+        " ".join(filter(None, (header.get("from"), record.get("origin")))),
+        _names(header.get("to") or []) + "\n" + _names(header.get("info") or []),
     )
 
 
@@ -99,23 +144,35 @@ class Entry(NamedTuple):
     classification: str | None
     origin: str | None
     subject: str | None
+    score: int  # record.completeness
+    source: str  # record.source_key of its source
+    seen: tuple[tuple[str, str], ...]  # (sha256, source key) of its source and of its other sources
     fts: tuple
 
 
-def entry(record: Record | dict) -> Entry:
+def entry(record: Mapping[str, Any]) -> Entry:
+    source = record.get("source") or {}
+    sources = [source, *(record.get("other_sources") or [])]
     return Entry(
         record["id"],
-        (record.get("source") or {}).get("sha256"),
+        source.get("sha256"),
         record.get("date"),
         record.get("classification"),
         record.get("origin"),
         record.get("subject"),
+        completeness(record),
+        source_key(source),
+        tuple((s["sha256"], source_key(s)) for s in sources if s.get("sha256")),
         _fts_row(record),
     )
 
 
+_HELD = "SELECT 1 FROM seen WHERE sha256 = ? AND source = ?"
+
+
 class SeenLookup:
-    """Answers `sha256 in lookup`: is this content already in the store? In any process.
+    """Answers `holds(sha256, source)`: is this content from this source already in the
+    store? In any process.
 
     Every known hash is kept as its first 8 bytes in one sorted array, shared by the
     forked workers, instead of a set of strings copied into each of them. A prefix
@@ -130,7 +187,8 @@ class SeenLookup:
         self._db: sqlite3.Connection | None = None
         self._pid = 0
 
-    def __contains__(self, sha256: object) -> bool:
+    def holds(self, sha256: str | None, source: str) -> bool:
+        """Whether the store already holds this content from this source."""
         try:
             key = int(str(sha256)[:16], 16)
         except ValueError:
@@ -142,7 +200,7 @@ class SeenLookup:
             uri = "file:" + urllib.parse.quote(self.path) + "?mode=ro"
             self._db, self._pid = sqlite3.connect(uri, uri=True, timeout=60), os.getpid()
         assert self._db is not None
-        return self._db.execute("SELECT 1 FROM seen WHERE sha256 = ?", (sha256,)).fetchone() is not None
+        return self._db.execute(_HELD, (sha256, source)).fetchone() is not None
 
 
 class Index:
@@ -226,27 +284,39 @@ class Index:
             ).fetchall()
         replaced += len(old)
         self.db.executemany(
-            f"INSERT INTO fts(fts, rowid, {_FTS_COLUMNS}) VALUES ('delete', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO fts(fts, rowid, {_FTS_COLUMNS}) VALUES ('delete', {_FTS_PLACES})",
             [(rowid, *values) for rowid, values in self._indexed_values(old)],
         )
         self.db.executemany("DELETE FROM records WHERE rowid = ?", [(rowid,) for rowid, _, _ in old])
         first = self.db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM records").fetchone()[0]
         rows, fts = [], []
         for rowid, (e, offset, length) in enumerate(latest.values(), start=first):
-            rows.append((rowid, e.id, offset, length, e.sha256, e.date, e.classification, e.origin, e.subject))
+            rows.append(
+                (
+                    rowid,
+                    e.id,
+                    offset,
+                    length,
+                    e.sha256,
+                    e.date,
+                    e.classification,
+                    e.origin,
+                    e.subject,
+                    e.score,
+                    e.source,
+                )
+            )
             fts.append((rowid, *e.fts))
         self.db.executemany(
             "INSERT INTO records(rowid, id, offset, length, sha256, date, classification, origin,"
-            " subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " subject, score, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+        self.db.executemany(f"INSERT INTO fts(rowid, {_FTS_COLUMNS}) VALUES ({_FTS_PLACES})", fts)
+        # Every source's content, also of the copies a richer source's record stands for:
+        # so that re-parsing them, after a rebuild too, changes nothing.
         self.db.executemany(
-            "INSERT INTO fts(rowid, subject, body, tags, signers, origin, cls, cid, refs)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            fts,
-        )
-        self.db.executemany(
-            "INSERT OR IGNORE INTO seen(sha256) VALUES (?)", [(e.sha256,) for e, _, _ in items if e.sha256]
+            "INSERT OR IGNORE INTO seen(sha256, source) VALUES (?, ?)", [s for e, _, _ in items for s in e.seen]
         )
         return replaced
 
@@ -295,10 +365,11 @@ class Index:
 
     def rebuild(self, notify: Notify | None = None) -> tuple[int, int]:
         with self.db:
-            self.db.execute("DELETE FROM records")
+            self.db.execute("DROP TABLE IF EXISTS records")  # also an older index's, with fewer columns
             self.db.execute("DROP TABLE IF EXISTS fts")  # also an older index's table with content
-            self.db.execute("DELETE FROM seen")
+            self.db.execute("DROP TABLE IF EXISTS seen")  # an older index's has no source column
             self.db.execute("DELETE FROM meta")
+            self.db.executescript(_SCHEMA)
         self._create_fts()
         self._untrusted = False
         return self.index_lines(0, notify)
@@ -348,7 +419,7 @@ class Index:
     # --- reading -------------------------------------------------------------
 
     def seen_lookup(self) -> SeenLookup:
-        """`sha256 in lookup`: is this content in the store? Usable from worker processes."""
+        """Is a source's content in the store (`holds`)? Usable from worker processes."""
         prefixes = array("Q")
         # The primary key's order is the order of the hex digits, so the array comes
         # out sorted without a list of millions of numbers to sort.
@@ -359,8 +430,21 @@ class Index:
             prefixes = array("Q", sorted(prefixes))  # a hash not in lower-case hex
         return SeenLookup(str(self.store.index_path), prefixes)
 
-    def has_sha(self, sha256: str) -> bool:
-        return self.db.execute("SELECT 1 FROM seen WHERE sha256 = ?", (sha256,)).fetchone() is not None
+    def holds(self, sha256: str | None, source: str) -> bool:
+        """Whether the store already holds this content from this source."""
+        return self.db.execute(_HELD, (sha256, source)).fetchone() is not None
+
+    def current(self, ids: list[str]) -> dict[str, tuple[int, int, int, str]]:
+        """id -> (offset, length, score, source key) of the records of *ids* in the store."""
+        found = {}
+        for k in range(0, len(ids), 500):
+            part = ids[k : k + 500]
+            rows = self.db.execute(
+                f"SELECT id, offset, length, score, source FROM records WHERE id IN ({','.join('?' * len(part))})",
+                part,
+            )
+            found.update({row[0]: row[1:] for row in rows})
+        return found
 
     def lookup(self, cable_id: str) -> tuple[int, int] | None:
         row = self.db.execute("SELECT offset, length FROM records WHERE id = ?", (cable_id,)).fetchone()
@@ -445,7 +529,7 @@ class Index:
         db = sqlite3.connect(":memory:")
         try:
             db.executescript(_FTS_SCHEMA.replace("content = '', ", ""))
-            db.executemany(f"INSERT INTO fts(rowid, {_FTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+            db.executemany(f"INSERT INTO fts(rowid, {_FTS_COLUMNS}) VALUES ({_FTS_PLACES})", values)
             return dict(
                 db.execute(
                     "SELECT rowid, snippet(fts, -1, char(2), char(3), '…', 14) FROM fts WHERE fts MATCH ?", (match,)

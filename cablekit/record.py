@@ -69,6 +69,9 @@ class Record(TypedDict, total=False):
     articles: list[str]
 
 
+FIELD_NAMES = tuple(Record.__annotations__)
+
+
 def new_record(path: str | None = None, fmt: str = "text", sha256: str | None = None) -> Record:
     """A record with every field present and empty, in the documented order."""
     return {
@@ -185,15 +188,16 @@ class Level(NamedTuple):
     name: str  # canonical, as in the record
     letters: str  # the letters that stand for it in a header's security warning (ZNY CCCCC)
     word: str  # how the search index spells it (one token)
+    short: str  # its portion-marking abbreviation, for narrow columns
     style: str  # its colour on a terminal
 
 
 LEVELS = (
-    Level("TOP SECRET", "T", "topsecret", "bold magenta"),
-    Level("SECRET", "S", "secret", "bold red"),
-    Level("CONFIDENTIAL", "C", "confidential", "yellow"),
-    Level("LIMITED OFFICIAL USE", "", "lou", "cyan"),
-    Level("UNCLASSIFIED", "UE", "unclassified", "green"),  # E: EFTO, unclassified
+    Level("TOP SECRET", "T", "topsecret", "TS", "bold magenta"),
+    Level("SECRET", "S", "secret", "S", "bold red"),
+    Level("CONFIDENTIAL", "C", "confidential", "C", "yellow"),
+    Level("LIMITED OFFICIAL USE", "", "lou", "LOU", "cyan"),
+    Level("UNCLASSIFIED", "UE", "unclassified", "U", "green"),  # E: EFTO, unclassified
 )
 LEVEL_BY_NAME = {level.name: level for level in LEVELS}
 LEVEL_BY_LETTER = {letter: level.name for level in LEVELS for letter in level.letters}
@@ -216,6 +220,15 @@ CLASSIFICATIONS = tuple(
 def level_of(classification: str | None) -> Level | None:
     """The level of a canonical classification ('SECRET//NOFORN' -> SECRET)."""
     return LEVEL_BY_NAME.get((classification or "").split("//")[0])
+
+
+def short_class(classification: str | None) -> str:
+    """'SECRET//NOFORN' -> 'S//NF', 'UNCLASSIFIED//FOR OFFICIAL USE ONLY' -> 'U//FOUO'."""
+    level = level_of(classification)
+    if level is None:
+        return classification or ""
+    rest = (classification or "")[len(level.name) :]
+    return level.short + ("//NF" if rest == NOFORN else "//FOUO" if rest == FOUO else rest)
 
 
 def class_words(classification: str | None) -> str:
@@ -247,6 +260,16 @@ def make_id(year: int | None, station: str | None, serial: int | None) -> str | 
     if year is None or not station or serial is None:
         return None
     return f"{year % 100:02d}{station}{serial}"
+
+
+def normalise_id(written: str) -> str:
+    """An id as a user or a source writes it, in the parser's form: '09cairo0002' and
+    '08SECTION01OF03CAIRO1416' become 09CAIRO2 and 08CAIRO1416; anything else is kept."""
+    cid, _ = canonical_id(written)
+    m = ID_PATTERN.match(cid)
+    if not m or len(m.group("year")) != 2:
+        return cid if m else written.strip()  # 1975TELAV05348: the telegrams' ids keep their zeros
+    return f"{m.group('year')}{m.group('station')}{int(m.group('serial'))}{m.group('suffix') or ''}"
 
 
 def station_of(cable_id: str) -> str | None:

@@ -225,10 +225,12 @@ def test_ranked_rows_and_snippets(store):
         index.close()
 
 
-def test_human_table_and_snippet(store):
+def test_lines_through_a_pipe(store):
     result = run("search", "--store", str(store), "istratov")
     assert result.exit_code == 0
-    assert "08BAKU279" in result.stdout and "Istratov" in result.stdout
+    (line,) = result.stdout.splitlines()
+    assert line.split("\t")[:4] == ["08BAKU279", "2008-03-25", "C", "BAKU"]
+    assert line.split("\t")[4].startswith("ACTION REQUEST: AZERBAIJAN REQUESTS CONFIRMATION")
 
 
 # --- show ------------------------------------------------------------------------
@@ -324,11 +326,14 @@ def test_replaced_record_leaves_no_words_behind(tmp_path):
     gone = search(root, "subject:integrity")
     assert gone.exit_code == 1 and gone.stdout == ""
     assert run("search", "--store", str(root), "--count", "subject:integrity").stdout.strip() == "0"
-    # The snippet comes from the record itself, with the matched word marked.
+    # The snippet comes from the record itself, with the matched word marked; a word only
+    # in the subject shows the body's opening instead of the subject again.
     index = open_index(Store(root))
     try:
         (row,) = index.search(compile_query("wholeness"))
-        assert "\x02WHOLENESS\x03" in row["snippet"]
+        assert row["snippet"].startswith("This is an action request") and "WHOLENESS" not in row["snippet"]
+        (row,) = index.search(compile_query("Mammadyarov"))
+        assert "\x02Mammadyarov\x03" in row["snippet"]
     finally:
         index.close()
 

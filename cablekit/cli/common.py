@@ -108,7 +108,7 @@ def notify(message: str) -> None:
 
 def compile_search(words: tuple[str, ...], since: str | None, until: str | None):
     """The query words and --since/--until as one compiled query; a bad query exits 2."""
-    from ..store import Compiled, QueryError, compile_query, parse_date_option
+    from ..store.query import Compiled, QueryError, check_period, compile_query, parse_date_option
 
     try:
         compiled = compile_query(" ".join(words)) if words else Compiled(match=None)
@@ -116,9 +116,12 @@ def compile_search(words: tuple[str, ...], since: str | None, until: str | None)
             compiled.since = max(filter(None, [compiled.since, parse_date_option(since, end=False)]))
         if until:
             compiled.until = min(filter(None, [compiled.until, parse_date_option(until, end=True)]))
+        check_period(compiled)
     except QueryError as exc:
         report(f"bad query: {exc.render()}")
         sys.exit(EXIT_USAGE)
+    for note in compiled.notes:
+        report(note)
     return compiled
 
 

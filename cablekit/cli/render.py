@@ -12,7 +12,7 @@ import sys
 from rich.console import Console
 from rich.text import Text
 
-from ..record import level_of
+from ..record import level_of, short_class
 from ..sources.decode import strip_controls
 
 
@@ -51,7 +51,7 @@ def progress_bar(label: str, unit: str, extra: str | None = None):
 
 def _highlight(snippet: str) -> Text:
     """An FTS snippet with \\x02...\\x03 around matches, as a Text with the matches styled."""
-    text = Text()
+    text = Text(style="dim")
     bold = False
     for part in snippet.replace("\x03", "\x02").split("\x02"):
         if part:
@@ -61,26 +61,47 @@ def _highlight(snippet: str) -> Text:
 
 
 def search_table(rows: list[dict], out: Console) -> None:
+    """The hits as a table that fits the terminal: short class labels, the subject (and
+    the matching passage under it) given the room that is left."""
     from rich.table import Table
 
-    table = Table(show_lines=False, pad_edge=False, expand=False)
-    for name in ("id", "date", "class", "origin", "subject"):
-        table.add_column(name, no_wrap=name in ("id", "date", "class"), overflow="fold")
+    table = Table(show_lines=False, pad_edge=False, expand=True, box=None, header_style="bold")
+    table.add_column("id", no_wrap=True)
+    table.add_column("date", no_wrap=True, width=10)
+    table.add_column("class", no_wrap=True)
+    table.add_column("origin", overflow="ellipsis", no_wrap=True, max_width=14)
+    table.add_column("subject", ratio=1, overflow="fold")
     for row in rows:
-        subject = Text(safe(row["subject"] or ""))
+        subject = Text(safe(row["subject"] or ""), style="bold")
         if row.get("snippet"):
             subject.append("\n")
             subject.append_text(_highlight(row["snippet"]))
-            subject.stylize("dim", len(safe(row["subject"] or "")) + 1)
         cls = row["classification"] or ""
         table.add_row(
             Text(safe(row["id"])),
             Text((row["date"] or "")[:10]),
-            Text(safe(cls), style=class_style(cls)),
+            Text(short_class(cls), style=class_style(cls)),
             Text(safe(row["origin"] or "")),
             subject,
         )
     out.print(table)
+
+
+def search_lines(rows: list[dict]) -> list[str]:
+    """The hits for a pipe: one line each, tab-separated id, date, class, origin, subject."""
+    return [
+        "\t".join(
+            " ".join(safe(str(value or "")).split())
+            for value in (
+                row["id"],
+                (row["date"] or "")[:10],
+                short_class(row["classification"]),
+                row["origin"],
+                row["subject"],
+            )
+        )
+        for row in rows
+    ]
 
 
 def _addressees(items: list[dict]) -> str:

@@ -6,10 +6,11 @@ import sys
 
 import click
 
-from ..record import dumps
+from ..record import FIELD_NAMES, dumps
 from .common import (
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_USAGE,
     compile_search,
     emit,
     existing_store,
@@ -20,9 +21,15 @@ from .common import (
 
 
 def _parse_fields(fields: str | None) -> list[str] | None:
+    """--fields as a list; a name that is no field of the record is a usage error."""
     if not fields:
         return None
-    return [f.strip() for f in fields.split(",") if f.strip()]
+    wanted = [f.strip() for f in fields.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in FIELD_NAMES]
+    if unknown:
+        report(f"no field {', '.join(repr(f) for f in unknown)} (fields: {', '.join(FIELD_NAMES)})")
+        sys.exit(EXIT_USAGE)
+    return wanted
 
 
 @click.command()
@@ -36,6 +43,7 @@ def _parse_fields(fields: str | None) -> list[str] | None:
     default=None,
     help="At most this many results (default 20 in the table, all with --json).",
 )
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Pass over this many results first.")
 @click.option("--count", is_flag=True, help="Print only the number of matching cables.")
 @click.option(
     "--sort",
@@ -48,7 +56,7 @@ def _parse_fields(fields: str | None) -> list[str] | None:
 @click.option("--since", help="Only cables from this date on (2008, 2008-03, 2008-03-25).")
 @click.option("--until", help="Only cables up to this date (inclusive).")
 @store_option
-def search(query, as_json, fields, limit, count, sort, reverse, since, until, store_path) -> None:
+def search(query, as_json, fields, limit, offset, count, sort, reverse, since, until, store_path) -> None:
     """Search the store's full-text index.
 
     \b
@@ -58,11 +66,15 @@ def search(query, as_json, fields, limit, count, sort, reverse, since, until, st
       kosovo OR serbia           either;  NOT serbia / -serbia  without
       terr*                      prefix;  ( ... )  grouping
       tag:PREL  origin:BAKU  class:secret  signer:DERSE  subject:kosovo
-      ref:08BAKU275 (cables citing it)  id:08BAKU279
+      classified_by:derse  from:baku  to:paris  tag:PREL,PGOV (either)
+      ref:08BAKU275 or cites:08BAKU275 (cables citing it)  id:08BAKU279
       date:2008  date:2008-03  date:2008-01..2008-06
 
-    Exit status: 0 with matches, 1 with none, 2 for a query it cannot read.
-    A query that starts with '-' needs '--' before it.
+    On a terminal the hits are a table; through a pipe, one tab-separated
+    line each (id, date, class, origin, subject); with --json, records.
+    Exit status: 0 with matches, 1 with none (the reason and suggestions go
+    to stderr), 2 for a query it cannot read. A query that starts with '-'
+    needs '--' before it.
 
     \b
     Examples:
@@ -74,6 +86,7 @@ def search(query, as_json, fields, limit, count, sort, reverse, since, until, st
     """
     from ..store import open_index
 
+    wanted = _parse_fields(fields)
     compiled = compile_search(query, since, until)
     store = existing_store(store_path)
     index = open_index(store, notify)
@@ -82,27 +95,47 @@ def search(query, as_json, fields, limit, count, sort, reverse, since, until, st
             n = index.count_matches(compiled)
             emit(str(n))
             sys.exit(EXIT_OK if n else EXIT_FAILED)
-        if limit is None and not as_json:
+        table = not as_json and sys.stdout.isatty()
+        if limit is None and table:
             limit = 20
-        rows = index.search(compiled, sort=sort, reverse=reverse, limit=limit, snippets=not as_json)
+        rows = index.search(compiled, sort=sort, reverse=reverse, limit=limit, offset=offset, snippets=table)
         if not rows:
+            _nothing_found(index, compiled, offset)
             sys.exit(EXIT_FAILED)
         if as_json:
-            wanted = _parse_fields(fields)
             for row in rows:
                 if wanted:
                     record = store.read_at(row["offset"], row["length"])
                     emit(dumps({k: record.get(k) for k in wanted}))
                 else:
                     emit(store.read_line_at(row["offset"], row["length"]))
-        else:
+        elif table:
             from .render import console, search_table
 
-            out = console()
-            search_table(rows, out)
+            search_table(rows, console())
             # Counting every match costs as much as the search: only when the table is full.
-            if len(rows) == limit and (total := index.count_matches(compiled)) > len(rows):
-                report(f"{len(rows)} of {total} matches shown; use -n to see more")
+            total = index.count_matches(compiled) if len(rows) == limit or offset else offset + len(rows)
+            shown = f"{offset + 1:,}-{offset + len(rows):,}" if offset else f"{len(rows):,}"
+            more = "; -n for more, --offset for the next ones" if offset + len(rows) < total else ""
+            report(f"{shown} of {total:,} cables{more}")
+        else:
+            from .render import search_lines
+
+            for line in search_lines(rows):
+                emit(line)
     finally:
         index.close()
     sys.exit(EXIT_OK)
+
+
+def _nothing_found(index, compiled, offset: int) -> None:
+    """Say why there is nothing, and what might find something."""
+    from ..store.suggest import suggestions
+
+    if offset and index.count_matches(compiled):
+        report(f"no cables after the first {offset:,}")
+        return
+    what = f"'{compiled.query}'" if compiled.query else "the filters"
+    report(f"no cables match {what}")
+    for hint in suggestions(index, compiled):
+        report(f"  {hint}")

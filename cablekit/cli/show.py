@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..record import dumps
+from ..record import dumps, normalise_id
 from .common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -45,6 +45,10 @@ def show(ids, as_json, raw, field_name, store_path) -> None:
     try:
         for cable_id in ids:
             where = index.lookup(cable_id)
+            if where is None and (written := normalise_id(cable_id)) != cable_id:
+                where = index.lookup(written)
+                if where is not None:
+                    report(f"{cable_id} read as {written}, the way the parser writes ids")
             if where is None:
                 close = index.close_ids(cable_id)
                 hint = f"; closest: {', '.join(close)}" if close else ""

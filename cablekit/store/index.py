@@ -13,6 +13,7 @@ import bisect
 import contextlib
 import itertools
 import os
+import re
 import sqlite3
 import urllib.parse
 from array import array
@@ -228,6 +229,8 @@ class Index:
 
     def _create_fts(self) -> None:
         self.db.executescript(_FTS_SCHEMA)
+        # The words of the index, for "did you mean" (fts5vocab reads them from the index).
+        self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab(fts, row)")
         configured = {k for (k,) in self.db.execute("SELECT k FROM fts_config")}
         with self.db:
             for key, value in FTS_SETTINGS.items():
@@ -479,18 +482,20 @@ class Index:
         sort: str = "relevance",
         reverse: bool = False,
         limit: int | None = None,
+        offset: int = 0,
         snippets: bool = True,
     ) -> list[dict]:
         """Run a compiled query; rows carry id, date, classification, origin, subject, offset,
-        length, score and snippet (None unless *snippets*)."""
+        length, score and snippet (None unless *snippets*). *offset* rows are passed over."""
+        page = " LIMIT ? OFFSET ?" if limit is not None or offset else ""
+        page_params = [-1 if limit is None else limit, offset] if page else []
         cols = "r.id, r.date, r.classification, r.origin, r.subject, r.offset, r.length"
         if compiled.match and sort == "relevance":
             # Ranked inside FTS5 alone; only the rows kept are joined to their records.
             inner, params = self._matching(compiled, f"rowid, bm25(fts, {_WEIGHTS}) AS score")
             inner += " ORDER BY score DESC, rowid DESC" if reverse else " ORDER BY score, rowid"
-            if limit is not None:
-                inner += " LIMIT ?"
-                params.append(limit)
+            inner += page
+            params += page_params
             sql = (
                 f"SELECT {cols}, m.score AS score, m.rowid AS rowid FROM ({inner}) m "
                 "JOIN records r ON r.rowid = m.rowid ORDER BY "
@@ -505,38 +510,54 @@ class Index:
                     if newest_first
                     else " ORDER BY r.date ASC NULLS LAST, r.id"
                 )
-            if limit is not None:
-                sql += " LIMIT ?"
-                params.append(limit)
+            sql += page
+            params += page_params
         cursor = self.db.execute(sql, params)
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor]
-        found = self._snippets(compiled.match, rows) if snippets and compiled.match else {}
-        for row in rows:
-            row["snippet"] = found.get(row["rowid"])
+        if snippets:
+            self._snippets(compiled.match, rows)
+        else:
+            for row in rows:
+                row["snippet"] = None
         return rows
 
-    def _snippets(self, match: str, rows: list[dict]) -> dict[int, str]:
-        """FTS5's snippets of the rows shown. The index holds no text, so their records are
-        indexed on their own in a throwaway in-memory table, where the same query marks
-        the words: made only for the rows shown, never for every match."""
-        # A line that cannot be read shows no snippet.
-        values = [
-            (row["rowid"], *fts) for row in rows if (fts := self._stored_fts(row["offset"], row["length"])) is not None
-        ]
+    def _snippets(self, match: str | None, rows: list[dict]) -> None:
+        """Give each row the passage of its body that best matches the query, the words
+        marked with \\x02 and \\x03; where the body holds none of them (a filter-only query,
+        a word only in the subject), the body's first words. The index holds no text, so the
+        rows' records are indexed on their own in a throwaway in-memory table, where the
+        same query marks the words: only for the rows shown, never for every match."""
+        values = {}
+        for row in rows:
+            row["snippet"] = None
+            if (fts := self._stored_fts(row["offset"], row["length"])) is not None:
+                values[row["rowid"]] = fts  # a line that cannot be read shows no snippet
         if not values:
-            return {}
+            return
         db = sqlite3.connect(":memory:")
         try:
             db.executescript(_FTS_SCHEMA.replace("content = '', ", ""))
-            db.executemany(f"INSERT INTO fts(rowid, {_FTS_COLUMNS}) VALUES ({_FTS_PLACES})", values)
-            return dict(
-                db.execute(
-                    "SELECT rowid, snippet(fts, -1, char(2), char(3), '…', 14) FROM fts WHERE fts MATCH ?", (match,)
-                )
+            db.executemany(
+                f"INSERT INTO fts(rowid, {_FTS_COLUMNS}) VALUES ({_FTS_PLACES})",
+                [(rowid, *fts) for rowid, fts in values.items()],
             )
+            found = {}
+            if match:
+                found = dict(
+                    db.execute(
+                        f"SELECT rowid, snippet(fts, {_BODY}, char(2), char(3), '…', 16) FROM fts WHERE fts MATCH ?",
+                        (match,),
+                    )
+                )
         finally:
             db.close()
+        for row in rows:
+            if row["rowid"] in values:
+                text = found.get(row["rowid"])
+                if not text or "\x02" not in text:
+                    text = _opening(values[row["rowid"]][_BODY])
+                row["snippet"] = _RULES.sub(" ", text)
 
     def count_matches(self, compiled: Compiled) -> int:
         if compiled.match:
@@ -584,6 +605,16 @@ class Index:
         if where:
             sql += " WHERE " + " AND ".join(where)
         return sql, params
+
+
+# Rules and underlines that separate a cable's sections: not worth a snippet's room.
+_RULES = re.compile(r"\s*(?:-{3,}|={3,}|_{3,}|\*{3,})\s*")
+
+
+def _opening(body: str, words: int = 16) -> str:
+    """The first words of a body, for a row whose body holds no word of the query."""
+    parts = _RULES.sub(" ", body).split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
 def index_damage(store: Store) -> str | None:

@@ -21,9 +21,11 @@ import re
 from dataclasses import dataclass, field
 
 from ..parse.refs import canonical_station
+from ..record import normalise_id
 
-# Search field -> FTS column. Bare words search the cable's own words only:
-# subject, body and tags (not the classification or id columns).
+# Search field -> FTS column. Bare words search every word of the cable's text:
+# subject, body, tags, signers, the rest of the text (header, preamble, signature)
+# and Classified By; not the classification, origin or id columns.
 FIELDS = {
     "tag": "tags",
     "tags": "tags",
@@ -32,13 +34,21 @@ FIELDS = {
     "classification": "cls",
     "signer": "signers",
     "ref": "refs",
+    "cites": "refs",
     "id": "cid",
     "subject": "subject",
     "body": "body",
     "text": "body",
+    "classified_by": "classified_by",
+    "from": "sender",
+    "to": "recipients",
     "date": None,
 }
-BARE_COLUMNS = "{subject body tags}"
+# Fields whose value is a cable id, read the way the parser writes ids.
+_ID_FIELDS = ("ref", "cites", "id")
+BARE_COLUMNS = "{subject body tags signers rest classified_by}"
+# Lower-case operators that a query reads as the upper-case ones, with a note.
+_OPERATORS = ("or", "and", "not")
 
 _CLASS_ALIASES = {
     "u": "unclassified",
@@ -77,6 +87,8 @@ class Compiled:
     until: str | None = None  # exclusive upper bound
     terms: list[str] = field(default_factory=list)
     query: str = ""
+    notes: list[str] = field(default_factory=list)  # how a form the user wrote was read
+    words: list[str] = field(default_factory=list)  # plain words searched everywhere (for suggestions)
 
 
 # --- tokens -------------------------------------------------------------------
@@ -131,6 +143,22 @@ class _Parser:
         self.text = text
         self.toks = _tokens(text)
         self.i = 0
+        self.notes: list[str] = []
+        self._operators()
+
+    def _operators(self) -> None:
+        """'kosovo or serbia': a lower-case or, and, not between terms is the operator."""
+        toks = self.toks
+        for k, (kind, value, pos) in enumerate(toks):
+            if kind != "word" or value not in _OPERATORS:
+                continue
+            before = toks[k - 1] if k else None
+            after = toks[k + 1] if k + 1 < len(toks) else None
+            opens = after is not None and after[0] != ")" and after[1].upper() not in ("OR", "AND")
+            joins = before is not None and before[0] != "(" and before[1].upper() not in ("OR", "AND", "NOT")
+            if opens and (value == "not" or joins):
+                toks[k] = (kind, value.upper(), pos)
+                self.notes.append(f"'{value}' read as {value.upper()}; to search for the word, write \"{value}\"")
 
     def peek(self):
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -220,8 +248,24 @@ class _Parser:
                 arg = arg[1:-1]
             if name == "date":
                 return ("date",) + _date_range(arg, self.text, pos + len(name) + 1)
-            prefix = arg.endswith("*") and not phrase
-            return ("term", FIELDS[name], _field_value(name, arg.rstrip("*") if prefix else arg), prefix, pos)
+            if not phrase and "," in arg.strip(","):
+                # tag:PREL,PGOV: any of the values.
+                values = [v for v in arg.split(",") if v]
+                self.notes.append(
+                    f"{name}:{arg} read as " + " OR ".join(f"{name}:{v}" for v in values) + " (any of them)"
+                )
+                return ("or", [self._field_term(name, v, False, pos) for v in values])
+            return self._field_term(name, arg, phrase, pos)
+        return self._bare_term(value, pos)
+
+    def _field_term(self, name: str, arg: str, phrase: bool, pos: int):
+        prefix = arg.endswith("*") and not phrase
+        value = _field_value(name, arg.rstrip("*") if prefix else arg)
+        if name in _ID_FIELDS and value.upper() != arg.upper():
+            self.notes.append(f"{name}:{arg} read as {name}:{value}, the way the parser writes ids")
+        return ("term", FIELDS[name], value, prefix, pos)
+
+    def _bare_term(self, value: str, pos: int):
         nxt = self.peek()
         if value.upper() == "NEAR" and nxt and nxt[0] == "(" and nxt[2] == pos + len(value):
             self.error('NEAR(...) is not supported; put "NEAR" in quotes to search for the word', pos)
@@ -238,6 +282,8 @@ def _field_value(name: str, value: str) -> str:
     if name == "class":
         v = value.strip().lower().replace("//", " ")
         return _CLASS_ALIASES.get(v, v.replace("top secret", "topsecret"))
+    if name in _ID_FIELDS:
+        return normalise_id(value)
     return value
 
 
@@ -277,6 +323,8 @@ def _date_range(text: str, query: str, pos: int) -> tuple[str | None, str | None
         until = _period(hi, query, pos + len(lo) + 2)[1] if hi else None
         if since is None and until is None:
             raise QueryError("a date range needs at least one end", query, pos)
+        if since and until and since >= until:
+            raise QueryError(f"the range {text} ends before it starts (write {hi}..{lo})", query, pos)
         return since, until
     return _period(text, query, pos)
 
@@ -302,6 +350,8 @@ def _fts(node, compiled: Compiled, top: bool) -> tuple[str | None, list[str]]:
         if not re.search(r"\w", value):
             return None, []
         compiled.terms.append(value)
+        if column is None and not prefix and re.fullmatch(r"\w+", value):
+            compiled.words.append(value)
         expr = _quote(value) + ("*" if prefix else "")
         return (f"{column} : {expr}" if column else f"{BARE_COLUMNS} : {expr}"), []
     if kind == "date":
@@ -370,8 +420,9 @@ def _merge_date(compiled: Compiled, node) -> None:
 
 def compile_query(text: str) -> Compiled:
     """Parse and compile a query; raises QueryError with a position."""
-    node = _Parser(text).parse()
-    compiled = Compiled(match=None, query=text)
+    parser = _Parser(text)
+    node = parser.parse()
+    compiled = Compiled(match=None, query=text, notes=parser.notes)
     try:
         if node[0] == "date":
             _merge_date(compiled, node)
@@ -384,7 +435,18 @@ def compile_query(text: str) -> Compiled:
     compiled.match = positive
     if positive is None and negatives:
         compiled.exclude = " OR ".join(f"({n})" for n in negatives)
+    check_period(compiled)
     return compiled
+
+
+def check_period(compiled: Compiled) -> None:
+    """Date filters that leave no day at all are an error, not an empty result."""
+    if compiled.since and compiled.until and compiled.since >= compiled.until:
+        raise QueryError(
+            f"the date filters have no day in common ({compiled.since} to before {compiled.until})",
+            compiled.query,
+            _date_pos(compiled.query),
+        )
 
 
 def _date_pos(text: str) -> int:

@@ -1,0 +1,50 @@
+"""What to say when a search finds nothing: close spellings, and fields that would match."""
+
+from __future__ import annotations
+
+import difflib
+
+from ..record import ID_PATTERN, normalise_id
+from .index import Index
+from .query import Compiled, QueryError, compile_query
+
+# The fields bare words do not search: for a word that looks like an id, and for others.
+_ID_FIELDS = ("id", "ref")
+_WORD_FIELDS = ("origin", "from", "to", "class")
+
+
+def suggestions(index: Index, compiled: Compiled, most: int = 3) -> list[str]:
+    """Hints for a query without results: for each plain word that no cable holds, the
+    index's words spelt most like it; for each plain word, the fields it would match in."""
+    hints = []
+    for word in dict.fromkeys(compiled.words):
+        looks_like_id = ID_PATTERN.match(normalise_id(word)) is not None
+        if not _documents(index, word) and word.isalpha():
+            close = _close_words(index, word.lower(), most)
+            if close:
+                hints.append(f"'{word}' is in no cable; did you mean " + ", ".join(close) + "?")
+        for name in _ID_FIELDS if looks_like_id else _WORD_FIELDS:
+            try:
+                n = index.count_matches(compile_query(f"{name}:{word}"))
+            except QueryError:
+                continue
+            if n:
+                hints.append(f"{name}:{word} matches {n:,} cable{'s' if n != 1 else ''}")
+    return hints
+
+
+def _documents(index: Index, term: str) -> int:
+    row = index.db.execute("SELECT doc FROM fts_vocab WHERE term = ?", (term.lower(),)).fetchone()
+    return row[0] if row else 0
+
+
+def _close_words(index: Index, word: str, most: int) -> list[str]:
+    """Words of the index like *word*: same first letter, close spelling, the most used first."""
+    rows = index.db.execute(
+        "SELECT term, doc FROM fts_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
+        (word[:1], word[:1] + "\uffff", len(word) - 2, len(word) + 2),
+    ).fetchall()
+    counts = dict(rows)
+    close = difflib.get_close_matches(word, list(counts), n=most * 2, cutoff=0.75)
+    close.sort(key=lambda w: -counts[w])
+    return [f"{w} ({counts[w]:,})" for w in close[:most]]

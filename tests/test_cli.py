@@ -140,3 +140,18 @@ def test_progress_bar_on_a_terminal_never_takes_stdout(tmp_path):
     records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert [r["id"] for r in records] == ["08BAKU279", "002_206ec497b6042983"]
     assert "parsing" in terminal and '"id"' not in terminal
+
+
+def test_messages_print_above_the_progress_bar_not_into_it(tmp_path):
+    """A failure reported while the bar is live used to land in the bar's line
+    ("1,900 cablescablekit: ..."); it goes above the bar now."""
+    folder = tmp_path / "cables"
+    folder.mkdir()
+    for i in range(60):
+        (folder / f"{i:02d}.txt").write_bytes((SEEDS / "000_f96e09e439d60289.txt").read_bytes())
+    (folder / "50-broken.bin").write_bytes(b"\x00\x01\x02" * 100)
+    status, terminal = _run_with_terminal_stderr(["parse", "--json", str(folder)], tmp_path / "out.jsonl")
+    assert status == 1
+    assert "50-broken.bin: binary file" in terminal
+    line = next(part for part in terminal.replace("\r", "\n").split("\n") if "50-broken.bin" in part)
+    assert line.lstrip("\x1b[0123456789;?lhKAGJ ").startswith("cablekit: "), repr(line)

@@ -7,14 +7,33 @@ import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+# The console of a live progress bar, while one is shown: messages go above the bar
+# through it, instead of being written into the bar's line.
+_live_console: Any = None
+
+
 def report(message: str) -> None:
-    click.echo(f"cablekit: {message}", err=True)
+    if _live_console is not None:
+        from rich.text import Text
+
+        from ..sources.decode import strip_controls
+
+        _live_console.print(Text(strip_controls(f"cablekit: {message}")), soft_wrap=True)
+    else:
+        click.echo(f"cablekit: {message}", err=True)
+
+
+def set_live_console(console: Any) -> None:
+    """Send messages through *console* (a live progress bar's) until it is set to None."""
+    global _live_console
+    _live_console = console
 
 
 def iter_inputs(paths: tuple[str, ...]) -> Iterator[tuple[str, str | None]]:

@@ -25,6 +25,7 @@ from .common import (
     notify,
     open_store,
     report,
+    set_live_console,
     store_option,
 )
 
@@ -155,6 +156,7 @@ class _Progress:
             self.bar = progress_bar("parsing", "files", extra="{task.fields[cables]:,} cables")
             self.task = self.bar.add_task("parse", total=total, cables=0)
             self.bar.start()
+            set_live_console(self.bar.console)
 
     def advance(self) -> None:
         if self.bar:
@@ -168,6 +170,7 @@ class _Progress:
     def stop(self) -> None:
         if self.bar:
             self.bar.stop()
+            set_live_console(None)
 
 
 @contextmanager

@@ -53,6 +53,8 @@ CASES = [
     ("04AMMAN1288.txt", "eo.decl", "2014-02-19"),
     ("04AMMAN1288.txt", "tags", ["PREL", "PGOV", "PTER", "IZ", "KU", "SY", "JO"]),
     ("04AMMAN1288.txt", "classified_by.title", "Amb."),
+    # "-------", "SUMMARY", "-------" under it open the body: no part of Classified By.
+    ("04AMMAN1288.txt", "classified_by.text", "Classified By: Amb. Edward W. Gnehm for reasons 1.5 (b) (d)"),
     ("04AMMAN1288.txt", "classified_by.name", "Edward W. Gnehm"),
     ("04AMMAN1288.txt", "references.0.text", "KUWAIT 539"),
     ("04MADRID527.txt", "classified_by.name", "J. Robert Manzanares"),

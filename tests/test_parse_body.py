@@ -58,3 +58,23 @@ def test_summary_between_markers():
         {"number": 2, "marking": "C", "text": "Details."},
     ]
     assert find_summary(paragraphs) == "The talks went well"
+
+
+def test_headings_stand_apart_and_rules_go():
+    # 09THEHAGUE399 (corpus fragments/): a rule glued to the last line of paragraph 13, then
+    # the heading of the next section over its rule.
+    lines = [
+        "13. (U) Local energy experts admit the Netherlands has no chance of",
+        "achieving the EU,s 20 percent renewable energy target by",
+        "2020. ----------------",
+        "Middle East/Iran",
+        "----------------",
+        "14. (C) The Dutch are eager to play a constructive role in",
+        "the Middle East Peace Process.",
+    ]
+    paragraphs, _ = split_paragraphs(lines, converted=False, continues=True)
+    assert paragraphs[0]["text"] == (
+        "Local energy experts admit the Netherlands has no chance of achieving the EU,s 20 percent renewable "
+        "energy target by 2020.\n\nMiddle East/Iran"
+    )
+    assert paragraphs[1]["text"] == "The Dutch are eager to play a constructive role in the Middle East Peace Process."

@@ -65,3 +65,17 @@ def test_a_classification_line_run_into_the_preamble_is_split():
         "E.O. 12958: DECL: 01/04/2020",
         "TAGS: MASS MARR",
     ]
+
+
+def test_a_subject_line_over_a_framed_heading_stays_in_the_subject():
+    # 09PRETORIA939 (corpus html/): the subject's second line, a page marker (removed), then
+    # "-------", "Summary", "-------": the first rule is over the heading, not under the line.
+    from cablekit import parse_text
+
+    text = (
+        "UNCLAS PRETORIA 000939\n\nSUBJECT: PART 1 OF 3:  THE LIFE AND TIMES OF SOUTH AFRICA'S\nNEXT PRESIDENT\n"
+        "PRETORIA 00000939 001.2 OF 003\n-------\nSummary\n-------\n1. (SBU) Jacob Gedleyihlekisa Zuma, President."
+    )
+    record = parse_text(text, "x.txt")
+    assert record["subject"] == "PART 1 OF 3: THE LIFE AND TIMES OF SOUTH AFRICA'S NEXT PRESIDENT"
+    assert record["paragraphs"][0]["text"] == "Summary"

@@ -6,7 +6,16 @@ import functools
 import re
 
 from ..record import Defect
-from .patterns import CLASSIFICATION_WORDS, MARKING_WORD, NOT_SIGNERS, PARAGRAPH_START
+from .patterns import (
+    CLASSIFICATION_WORDS,
+    MARKING_WORD,
+    NOT_SIGNERS,
+    PARAGRAPH_START,
+    RULE,
+    RULE_AT_END,
+    may_hold_rule,
+    underlines,
+)
 
 # A classification line on its own, as page breaks and the end of a cable repeat it.
 _CLASSIFICATION_ONLY = re.compile(r"^(?:" + CLASSIFICATION_WORDS + r")(?:\s*//\s*NOFORN)?\s*$", re.IGNORECASE)
@@ -155,8 +164,28 @@ _JOIN_BREAK = re.compile(
 _BLANK_RUN = re.compile(r"\n\n\n+")  # a literal prefix: SRE then scans with a fast string search
 
 
+def _headings_apart(lines: list[str]) -> list[str]:
+    """Rules out of the text, and the headings they underline on lines of their own:
+    "2020. -----", "Middle East/Iran", "-----" become "2020.", "", "Middle East/Iran", ""."""
+    out: list[str] = []
+    for k, line in enumerate(lines):
+        if RULE.match(line):
+            if underlines(lines, k) and len(out) > 1 and out[-2]:
+                out.insert(len(out) - 1, "")  # the heading above the rule stands apart
+            out.append("")
+            continue
+        if (m := RULE_AT_END.search(line)) and m.start() > 0:
+            out += [line[: m.start()], ""]
+            continue
+        out.append(line)
+    return out
+
+
 def _unwrap(lines: list[str]) -> str:
-    """Join hard-wrapped lines; keep blank lines and list items as breaks."""
+    """Join hard-wrapped lines; keep blank lines and list items as breaks, and headings
+    (underlined by a rule, which goes) on lines of their own."""
+    if any(map(may_hold_rule, lines)):
+        lines = _headings_apart(lines)
     text = "\n".join(lines).strip("\n")
     if "\n\n\n" in text:
         text = _BLANK_RUN.sub("\n\n", text)

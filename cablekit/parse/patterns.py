@@ -251,6 +251,26 @@ CLASSIFIED_BY = r"CLASSIFIED\s+BY\b"
 
 # --- lines -----------------------------------------------------------------------------
 
+# A rule that underlines a heading or separates sections: "-------", "=====".
+RULE = re.compile(r"^(?:-{3,}|={3,}|_{3,}|\*{3,})[-=_* ]*$")
+# A rule glued to the end of a line of text ("2020. ----------------").
+RULE_AT_END = re.compile(r"\s+(?:-{4,}|={4,}|_{4,}|\*{4,})[-=_* ]*$")
+_RULE_HINTS = ("---", "===", "___", "***")
+
+
+def may_hold_rule(text: str) -> bool:
+    return any(hint in text for hint in _RULE_HINTS)
+
+
+def underlines(lines: list[str], k: int) -> bool:
+    """Is line k a rule under the heading above it? Not when it is the rule over a
+    heading framed by two ("-------", "Summary", "-------")."""
+    if not RULE.match(lines[k]):
+        return False
+    framed = k + 2 < len(lines) and lines[k + 1] and RULE.match(lines[k + 2]) is not None
+    return k > 0 and bool(lines[k - 1]) and len(lines[k - 1]) <= 80 and not framed
+
+
 # A numbered paragraph: "1.", "2 .", "3.(C)".
 PARAGRAPH_START = re.compile(r"^(\d{1,3})\s?\.(?=\s|\(|$)")
 PARTIAL_SENTENCE = re.compile(

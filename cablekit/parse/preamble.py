@@ -21,7 +21,9 @@ from .patterns import (
     CLASSIFICATION_LINE,
     LOOSE_CAVEAT,
     PARAGRAPH_START,
+    RULE,
     classification_level,
+    underlines,
 )
 
 _SECTION = re.compile(r"\bSECTION\s+0*(\d{1,3})\s+OF\s+0*(\d{1,3})\b", re.IGNORECASE)
@@ -210,6 +212,11 @@ def split_fields(lines: list[str], start: int) -> Preamble:
         body_starts = False
         for seg in _segments(line):
             kind, _ = field_kind(seg)
+            if current and not kind and (RULE.match(seg) or _underlined(lines, i)):
+                # "Classified By: ...", then "------- SUMMARY -------" or "Summary" over
+                # a rule: a heading of the body, not more of the field.
+                body_starts = True
+                break
             if kind:
                 current = (kind, [seg])
                 blocks.append(current)
@@ -247,6 +254,11 @@ def split_fields(lines: list[str], start: int) -> Preamble:
 
 
 _PASSING = re.compile(r"^(?:[A-Z][\w/-]*\s+){0,2}(?:FOR|PASS|PASS TO)\s+[A-Z]", re.IGNORECASE)
+
+
+def _underlined(lines: list[str], k: int) -> bool:
+    """Is line k a heading: short, with a rule under it on the next line?"""
+    return len(lines[k]) <= 60 and k + 1 < len(lines) and underlines(lines, k + 1)
 
 
 def _field_ahead(lines: list[str], start: int, window: int = 12) -> bool:

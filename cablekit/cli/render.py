@@ -6,8 +6,10 @@ markup) and control characters are stripped first.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 
 from rich.console import Console
 from rich.text import Text
@@ -65,11 +67,14 @@ def search_table(rows: list[dict], out: Console) -> None:
     the matching passage under it) given the room that is left."""
     from rich.table import Table
 
+    # The id names the station: under 100 columns the origin column gives its room to the subject.
+    wide = out.width >= 100
     table = Table(show_lines=False, pad_edge=False, expand=True, box=None, header_style="bold")
     table.add_column("id", no_wrap=True)
     table.add_column("date", no_wrap=True, width=10)
     table.add_column("class", no_wrap=True)
-    table.add_column("origin", overflow="ellipsis", no_wrap=True, max_width=14)
+    if wide:
+        table.add_column("origin", overflow="ellipsis", no_wrap=True, max_width=14)
     table.add_column("subject", ratio=1, overflow="fold")
     for row in rows:
         subject = Text(safe(row["subject"] or ""), style="bold")
@@ -77,13 +82,10 @@ def search_table(rows: list[dict], out: Console) -> None:
             subject.append("\n")
             subject.append_text(_highlight(row["snippet"]))
         cls = row["classification"] or ""
-        table.add_row(
-            Text(safe(row["id"])),
-            Text((row["date"] or "")[:10]),
-            Text(short_class(cls), style=class_style(cls)),
-            Text(safe(row["origin"] or "")),
-            subject,
-        )
+        cells = [Text(safe(row["id"])), Text((row["date"] or "")[:10]), Text(short_class(cls), style=class_style(cls))]
+        if wide:
+            cells.append(Text(safe(row["origin"] or "")))
+        table.add_row(*cells, subject)
     out.print(table)
 
 
@@ -108,11 +110,33 @@ def _addressees(items: list[dict]) -> str:
     return "\n".join(" ".join(x for x in (a.get("name"), a.get("precedence")) if x) for a in items)
 
 
-def show_record(record: dict, out: Console) -> None:
-    """Header panel, then the numbered paragraphs with their markings, then the signer."""
+@contextlib.contextmanager
+def paged(out: Console, enabled: bool = True) -> Iterator[None]:
+    """Page what is printed inside when stdout is a terminal: $PAGER, else less with
+    colours kept and short output printed straight, as git does."""
+    if not (enabled and out.is_terminal):
+        yield
+        return
+    os.environ.setdefault("LESS", "FRX")
+    with out.pager(styles=True):
+        yield
+
+
+def _marked(text: str, words: list[str], style: str | None = None) -> Text:
+    """Untrusted text as a Text, with each of *words* (any case) marked."""
+    shown = Text(safe(text), style=style or "")
+    for word in words:
+        shown.highlight_words([word], style="bold reverse", case_sensitive=False)
+    return shown
+
+
+def show_record(record: dict, out: Console, highlight: list[str] | None = None) -> None:
+    """Header panel, then the numbered paragraphs with their markings, then the signer,
+    then the parser's warnings. *highlight*: words to mark."""
     from rich.panel import Panel
     from rich.table import Table
 
+    words = highlight or []
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
@@ -132,7 +156,7 @@ def show_record(record: dict, out: Console) -> None:
         ("To", _addressees(header.get("to") or [])),
         ("Info", _addressees(header.get("info") or [])),
         ("Tags", " ".join(record.get("tags") or [])),
-        ("Subject", record.get("subject")),
+        ("Subject", _marked(record["subject"], words) if record.get("subject") else None),
         ("References", refs),
         ("Classified by", cb.get("text")),
         ("E.O.", f"{eo.get('order') or ''} {eo.get('text') or ''}".strip() if eo else None),
@@ -147,8 +171,13 @@ def show_record(record: dict, out: Console) -> None:
             line.append(f"{p['number']}. ", style="bold")
         if p.get("marking"):
             line.append(f"({safe(p['marking'])}) ", style="dim")
-        line.append(safe(p.get("text") or ""))
+        line.append_text(_marked(p.get("text") or "", words))
         out.print(line)
         out.print()
     if record.get("signers"):
         out.print(Text(safe(" / ".join(record["signers"])), style="bold"))
+    if record.get("warnings"):
+        out.print()
+        out.print(Text("The parser's warnings about this cable:", style="dim bold"))
+        for warning in record["warnings"]:
+            out.print(Text(f"  - {safe(warning)}", style="dim"))

@@ -202,17 +202,34 @@ def read_path(path: str, fmt: str | None = None) -> tuple[str, Iterator[Document
     return found.fmt, documents(found)
 
 
-def reread(source: dict) -> str | None:
-    """The text of a record's source as it came in, when the file is still there and
-    unchanged (its sha256 is the record's); else None."""
-    path = source.get("path")
-    if not path or source.get("position") is not None:
+def reread(source: dict, item: bool = False) -> str | None:
+    """A record's cable as its source holds it, when the source is still there and
+    unchanged: the cable's own text (a page's <pre> text with its entities decoded, a
+    row's text columns, a JSON line's body), or with *item* the whole source item (the
+    page, the CSV row, the JSON line). None when the source is gone or changed."""
+    path, fmt, position = source.get("path"), source.get("format"), source.get("position")
+    if not path or fmt not in FORMATS:
         return None
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        if position is None:
+            found = open_input(path, fmt)
+            if found.data is None or hashlib.sha256(found.data).hexdigest() != source.get("sha256"):
+                return None
+            if item:
+                return decode_bytes(found.data)[0]
+            return next((_own_text(doc) for doc in documents(found) if not doc.error), None)
+        for doc in documents(open_input(path, fmt)):
+            if doc.position == position:
+                if doc.error or document_sha(doc, "") != source.get("sha256"):
+                    return None
+                return FORMATS[fmt].reader.item(path, position) if item else _own_text(doc)
     except OSError:
         return None
-    if hashlib.sha256(data).hexdigest() != source.get("sha256"):
-        return None
-    return decode_bytes(data)[0]
+    return None
+
+
+def _own_text(doc: Document) -> str:
+    """A document's cable text as a person reads it: web markup reduced to its text."""
+    from .markup import looks_like_markup, strip_markup
+
+    return strip_markup(doc.text) if looks_like_markup(doc.text) else doc.text

@@ -9,6 +9,7 @@ never loaded whole: the original is 1.7 GB.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable, Iterator
 from typing import TextIO
@@ -40,15 +41,19 @@ def row_document(row: list[str], fmt: str, position: int | None) -> Document:
     return Document(text, fmt, without_empty(meta), position)
 
 
-def stream(lines: TextIO) -> Iterator[Document]:
-    """cables.csv rows, one Document each, read as a stream (never the whole file)."""
+_DIALECT = {"escapechar": "\\", "doublequote": False}
+
+
+def rows(lines: TextIO) -> Iterator[tuple[int, list[str] | None, str | None]]:
+    """(position, row, None) for every row, or (position, None, error) for one that
+    cannot be read; blank rows are passed over."""
     # `aa` starts with a stray quote line before the first record.
     first = lines.readline()
     while first and not first.strip():
         first = lines.readline()
     if first.strip() == '"':
         first = ""
-    reader = csv.reader(_chain(first, lines), escapechar="\\", doublequote=False, strict=False)
+    reader = csv.reader(_chain(first, lines), strict=False, **_DIALECT)  # type: ignore[arg-type]
     position = 0
     while True:
         try:
@@ -57,12 +62,32 @@ def stream(lines: TextIO) -> Iterator[Document]:
             return
         except csv.Error as exc:
             position += 1
-            yield Document("", "csv", {}, position, error=f"CSV row {position} unreadable: {exc}")
+            yield position, None, f"CSV row {position} unreadable: {exc}"
             continue
         if not row or not any(cell.strip() for cell in row):
             continue
         position += 1
-        yield row_document(row, "csv", position)
+        yield position, row, None
+
+
+def stream(lines: TextIO) -> Iterator[Document]:
+    """cables.csv rows, one Document each, read as a stream (never the whole file)."""
+    for position, row, error in rows(lines):
+        if row is None:
+            yield Document("", "csv", {}, position, error=error)
+        else:
+            yield row_document(row, "csv", position)
+
+
+def item(path: str, position: int) -> str | None:
+    """Row *position* of a cables.csv file, written as the file writes rows."""
+    with open(path, encoding="utf-8", errors="replace", newline="") as lines:
+        for number, row, _ in rows(lines):
+            if number == position and row is not None:
+                out = io.StringIO()
+                csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n", **_DIALECT).writerow(row)  # type: ignore[arg-type]
+                return out.getvalue().rstrip("\n")
+    return None
 
 
 def _chain(first: str, rest: Iterable[str]) -> Iterator[str]:

@@ -124,3 +124,12 @@ def _repair(line: str) -> dict[str, Any] | None:
             obj[m.group(1)] = value
     obj["_repaired"] = True
     return obj
+
+
+def item(path: str, position: int) -> str | None:
+    """Line *position* of a JSON-lines file, as written."""
+    with open(path, encoding="utf-8", errors="replace") as lines:
+        for number, line in enumerate(lines, 1):
+            if number == position:
+                return line.rstrip("\n")
+    return None

@@ -169,24 +169,30 @@ def _headings_apart(lines: list[str]) -> list[str]:
     "2020. -----", "Middle East/Iran", "-----" become "2020.", "", "Middle East/Iran", ""."""
     out: list[str] = []
     for k, line in enumerate(lines):
-        if RULE.match(line):
+        # A rule starts and ends with one of its characters: most lines are passed at once.
+        if line[-1:] not in _RULE_CHARS:
+            out.append(line)
+        elif line[:1] in _RULE_CHARS and RULE.match(line):
             if underlines(lines, k) and len(out) > 1 and out[-2]:
                 out.insert(len(out) - 1, "")  # the heading above the rule stands apart
             out.append("")
-            continue
-        if (m := RULE_AT_END.search(line)) and m.start() > 0:
+        elif (m := RULE_AT_END.search(line)) and m.start() > 0:
             out += [line[: m.start()], ""]
-            continue
-        out.append(line)
+        else:
+            out.append(line)
     return out
+
+
+_RULE_CHARS = frozenset("-=_*")
 
 
 def _unwrap(lines: list[str]) -> str:
     """Join hard-wrapped lines; keep blank lines and list items as breaks, and headings
     (underlined by a rule, which goes) on lines of their own."""
-    if any(map(may_hold_rule, lines)):
-        lines = _headings_apart(lines)
-    text = "\n".join(lines).strip("\n")
+    text = "\n".join(lines)
+    if may_hold_rule(text):  # four substring searches, before any look at each line
+        text = "\n".join(_headings_apart(lines))
+    text = text.strip("\n")
     if "\n\n\n" in text:
         text = _BLANK_RUN.sub("\n\n", text)
     return _JOIN_BREAK.sub(" ", text).strip()

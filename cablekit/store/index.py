@@ -97,18 +97,14 @@ def _body(record: Mapping[str, Any]) -> str:
 
 
 def _rest(record: Mapping[str, Any]) -> str:
-    """The cable's text outside its paragraphs: header, preamble, signature."""
-    paragraphs = record.get("paragraphs") or []
-    text = record.get("text") or ""
-    if not paragraphs:
-        return ""  # the body column holds the whole text
-    # Paragraph text is unwrapped: its first and last few words stand on one line of the text.
-    first, last = paragraphs[0]["text"][:24], paragraphs[-1]["text"][-24:]
-    start = text.find(first) if first else -1
-    end = text.rfind(last) if last else -1
-    if start < 0 or end < 0:
-        return text
-    return text[:start] + "\n" + text[end + len(last) :]
+    """The preamble's words that no other column holds: the E.O. line, the REF items, the
+    passing lines and the caveats. (Subject, tags, Classified By, signers, sender and
+    addressees have columns of their own; the header's routing codes are no words.)"""
+    eo = record.get("eo") or {}
+    parts = [eo.get("text") or "", *(r.get("text") or "" for r in record.get("references") or [])]
+    parts += record.get("passing") or []
+    parts += record.get("caveats") or []
+    return "\n".join(p for p in parts if p)
 
 
 def _names(addressees: list) -> str:

@@ -24,8 +24,9 @@ from ..parse.refs import canonical_station
 from ..record import normalise_id
 
 # Search field -> FTS column. Bare words search every word of the cable's text:
-# subject, body, tags, signers, the rest of the text (header, preamble, signature)
-# and Classified By; not the classification, origin or id columns.
+# subject, body, tags, signers, the rest of the text (preamble, signature),
+# Classified By, sender and addressees; not the classification, origin or id columns,
+# nor the routing codes of the transmission header.
 FIELDS = {
     "tag": "tags",
     "tags": "tags",
@@ -46,7 +47,7 @@ FIELDS = {
 }
 # Fields whose value is a cable id, read the way the parser writes ids.
 _ID_FIELDS = ("ref", "cites", "id")
-BARE_COLUMNS = "{subject body tags signers rest classified_by}"
+BARE_COLUMNS = "{subject body tags signers rest classified_by sender recipients}"
 # Lower-case operators that a query reads as the upper-case ones, with a note.
 _OPERATORS = ("or", "and", "not")
 

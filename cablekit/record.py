@@ -331,6 +331,8 @@ WARNINGS = {
     "line-continuations-removed": "backslash line continuations of a database dump were removed",
     "page-markers-removed": "page and section markers were removed from the text",
     "residue-skipped": "lines before the classification line (e-mail or database residue) were passed over",
+    "database-copy-read": "the text is a database record written out; its fields were read as metadata",
+    "email-prelude-skipped": "the header lines of an e-mail the cable was forwarded in were passed over",
     # transmission header
     "invalid-dtg": "the date-time group is not a valid date",
     "header-page-break": "page-break text inside the TO block was passed over",
@@ -347,6 +349,8 @@ WARNINGS = {
     "no-classification": "no classification line was found",
     "classification-from-header": "no classification line; the classification came from the header",
     "classification-header-mismatch": "the classification line and the header's security warning disagree",
+    "classification-from-markings": "no classification line; the highest paragraph marking gave the level",
+    "classification-markings-mismatch": "every paragraph marking disagrees with the cable's classification",
     # preamble fields
     "duplicate-field": "a second line of a field that occurs once was ignored",
     "eo-unreadable": "the E.O. line was not understood",

@@ -86,7 +86,10 @@ def test_seed2_body_only():
     assert r["id"] == "002_206ec497b6042983"
     assert r["id_from"] == "source"
     assert r["header"] is None
-    assert r["classification"] is None
+    # No banner, but every paragraph is marked (C): a document is classified as its
+    # highest portion, and the record says where the level came from.
+    assert r["classification"] == "CONFIDENTIAL"
+    assert "classification-from-markings" in r["warning_codes"]
     assert r["date"] is None
     assert r["tags"] == [] and r["subject"] is None and r["references"] == []
     assert [p["number"] for p in r["paragraphs"]] == [1, 2, 3, 4, 5]
@@ -94,7 +97,6 @@ def test_seed2_body_only():
     assert r["paragraphs"][0]["text"].startswith("The Ambassador delivered reftel points on Kosovo's")
     assert r["paragraphs"][3]["text"].startswith("Comment:  Senior Azerbaijani officials")
     assert r["signers"] == ["DERSE"]
-    assert "no classification line found" in r["warnings"]
     assert "¶" not in r["text"]
 
 

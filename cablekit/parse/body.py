@@ -41,6 +41,14 @@ def _glued_marker(origin_written: str) -> re.Pattern:
     return re.compile(r"^(?P<pre>.*?)" + name + r"\s*0*\d{1,8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=512)
+def _marker_inside(origin_written: str) -> re.Pattern:
+    """A section marker of this origin run into a line of text:
+    "... AND SATELLITES TRIPOLI 00000133 001.2 OF 002 CLASSIFIED BY: ..."."""
+    name = r"\s*".join(re.escape(w) for w in origin_written.split())
+    return re.compile(r"\s" + name + r"\s*\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}(?=\s)", re.IGNORECASE)
+
+
 _SECTION_HINT = re.compile(r"OF\s+\d{3}")
 
 
@@ -72,17 +80,23 @@ def remove_page_markers(lines: list[str], origin_written: str | None) -> tuple[l
             continue
         if k <= drop_classification_until and _CLASSIFICATION_ONLY.match(line):
             continue
-        # Every section marker ends "002 OF 003": most lines go no further.
-        if not line[-1].isdigit() or " OF " not in line:
+        # Every section marker holds "002 OF 003": most lines go no further.
+        if " OF " not in line:
             out.append(line)
             continue
-        if glued and (m := glued.match(line)):
+        if line[-1].isdigit():
+            if glued and (m := glued.match(line)):
+                removed += 1
+                if m.group("pre").strip():
+                    out.append(m.group("pre").strip())
+                continue
+            if _SECTION_PAGE.match(line):
+                removed += 1
+                continue
+        if origin_written and (m := _marker_inside(origin_written).search(line)):
+            # Text on both sides: the line goes on as two.
             removed += 1
-            if m.group("pre").strip():
-                out.append(m.group("pre").strip())
-            continue
-        if _SECTION_PAGE.match(line):
-            removed += 1
+            out += [part for part in (line[: m.start()].strip(), line[m.end() :].strip()) if part]
             continue
         out.append(line)
     return out, removed

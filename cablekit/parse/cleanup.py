@@ -14,7 +14,7 @@ from ..record import Defect
 from ..sources.decode import replace_surrogates, strip_controls
 from ..sources.markup import looks_like_markup, strip_markup
 from .fields import inline_keywords
-from .patterns import MARKING_WORD
+from .patterns import CLASSIFICATION_LINE, MARKING_WORD
 
 # "[1](#)" and "[PREL](#)": the link artefacts of converted web pages.
 LINK_ARTEFACT = re.compile(r"\[([^\[\]\n]{1,80})\]\(#[^)\n]*\)")
@@ -119,4 +119,20 @@ def normalise(text: str) -> tuple[list[str], list[Defect], bool]:
         # Database dumps end every line with a backslash continuation.
         lines = [line[:-1].rstrip() if line.endswith("\\") else line for line in lines]
         warnings.append(Defect("line-continuations-removed", "backslash line continuations removed"))
+    if "\t" in text:
+        lines = _apart_at_tabs(lines)
     return lines, warnings, artefacts > 0
+
+
+def _apart_at_tabs(lines: list[str]) -> list[str]:
+    """Database rows put the classification line behind a tab, on the header's last
+    line ("...DC PRIORITY\\tS E C R E T SECTION 01 OF 02 BERN 000881"): a line of its own."""
+    out = []
+    for line in lines:
+        if "\t" in line:
+            head, _, tail = line.partition("\t")
+            if CLASSIFICATION_LINE.match(tail.strip()):
+                out += [head.rstrip(), tail.strip()]
+                continue
+        out.append(line)
+    return out

@@ -382,3 +382,12 @@ def store_field(record: dict[str, Any], name: str, value: Any, warnings: list[De
         record[field.key] = value
     else:
         warnings.append(Defect("duplicate-field", f"a second {name.replace('_', ' ')} line was ignored"))
+
+
+def empty(value: Any) -> bool:
+    """No value, or one read from a bare label (no name, no reason, no decl...)."""
+    if value in (None, [], ""):
+        return True
+    if isinstance(value, dict):
+        return not any(v for k, v in value.items() if k != "text")
+    return False

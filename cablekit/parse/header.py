@@ -281,9 +281,10 @@ def _old_telegram(r: _Reading, m: re.Match) -> str:
 def _lone_classification(r: _Reading, m: re.Match) -> str | None:
     if r.seen or r.i + 1 >= len(r.lines):
         return None
-    # Older telegrams repeat the classification above "PAGE 01"; anywhere else it opens the cable.
+    # Older telegrams repeat the classification above "PAGE 01", and some copies put it
+    # above the routing header (VZCZC...); anywhere else it opens the cable.
     nxt = next((x for x in r.lines[r.i + 1 : r.i + 4] if x), "")
-    return TAKEN if PAGE_LINE.match(nxt) else STOP
+    return TAKEN if PAGE_LINE.match(nxt) or _TRANSMISSION_ID.match(nxt) else STOP
 
 
 _LINE_KINDS: tuple[tuple[re.Pattern, Callable[[_Reading, re.Match], str | None]], ...] = (
@@ -358,3 +359,26 @@ def read_header(lines: list[str], start: int = 0) -> tuple[dict[str, Any] | None
     if not any(v for v in r.header.values()):
         return None, r.i, r.info
     return r.header, r.i, r.info
+
+
+# An e-mail's header lines, where a cable was forwarded as an e-mail:
+# "From: CBPC, EACTAPP [...]", "Sent: Monday, March 17, 2008", "To: ...", "Subject: TRIPOLI 00000230 ...".
+_EMAIL_LINE = re.compile(r"^(?:From|Sent|Date|To|Cc|Subject|Importance|Attachments):\s", re.IGNORECASE)
+_PRELUDE_START = re.compile(r"(?:^|(?<=\S))(?:From|Sent):\s")
+
+
+def email_prelude(lines: list[str]) -> int:
+    """The index of the first line after an e-mail prelude at the top of *lines* (0 when
+    there is none): its From:/Sent:/To:/Subject: lines and their continuations, up to a
+    blank line."""
+    # The first line may hold what a mail program put before "From:" ("TRIPOLI 00000741
+    # P CO 19-SEP-08 ... [8046536]From: CBPC, EACTAPP").
+    first = next((k for k, line in enumerate(lines[:5]) if _PRELUDE_START.search(line)), None)
+    if first is None:
+        return 0
+    k = first
+    labels = 0
+    while k < len(lines) and lines[k]:
+        labels += _EMAIL_LINE.match(lines[k]) is not None
+        k += 1
+    return k if labels >= 3 else 0

@@ -139,3 +139,35 @@ def apply(record: Record, meta: dict[str, Any], warnings: list[Defect]) -> None:
         )
     if meta.get("articles"):
         record["articles"] = list(meta["articles"])
+
+
+# A cables.csv record written out as text inside a page: a cut preview of the cable, then
+# "id: 81871", "date: 10/13/2006 20:26", "refid: 06QUITO2529", "origin: ...",
+# "classification: ...", "destination: ...", "header:", the header, a line
+# "----- header ends -----", and the whole cable.
+_DUMP_FIELD = re.compile(r"^(id|date|refid|origin|classification|destination|header):\s*(.*)$")
+_HEADER_ENDS = re.compile(r"^-{5,}\s*header ends\s*-{5,}$", re.IGNORECASE)
+_DUMP_KEYS = {"refid": "id", "date": "date", "origin": "origin", "classification": "classification"}
+
+
+def database_copy(lines: list[str]) -> tuple[dict[str, Any], list[str]] | None:
+    """(metadata, the header and cable lines) of a database record written out as text,
+    or None where the lines are not one."""
+    end = next((k for k, line in enumerate(lines) if _HEADER_ENDS.match(line)), None)
+    if end is None:
+        return None
+    start = next((k for k in range(end) if lines[k].startswith("refid:")), None)
+    if start is None:
+        return None
+    while start > 0 and _DUMP_FIELD.match(lines[start - 1]):
+        start -= 1
+    meta: dict[str, Any] = {}
+    k = start
+    while k < end and (m := _DUMP_FIELD.match(lines[k])):
+        k += 1
+        if m.group(1) == "header":
+            break
+        if m.group(1) in _DUMP_KEYS and m.group(2):
+            meta[_DUMP_KEYS[m.group(1)]] = m.group(2).strip()
+    meta["date_precision"] = "minute"
+    return meta, lines[k:end] + [""] + lines[end + 1 :]

@@ -239,7 +239,16 @@ LOOSE_CAVEAT = re.compile(
 # --- paragraph markings ----------------------------------------------------------------
 
 # The portion markings that open a paragraph or a subject: "(C)", "(SBU)", "(S/NF)".
-MARKINGS = ("SBU", "LOU", "TS", "FOUO", "U", "C", "S")
+MARKING_LEVELS = {
+    "SBU": "UNCLASSIFIED",
+    "LOU": "LIMITED OFFICIAL USE",
+    "TS": "TOP SECRET",
+    "FOUO": "UNCLASSIFIED",
+    "U": "UNCLASSIFIED",
+    "C": "CONFIDENTIAL",
+    "S": "SECRET",
+}
+MARKINGS = tuple(MARKING_LEVELS)
 MARKING_WORD = "(?:" + "|".join(MARKINGS) + ")"
 
 

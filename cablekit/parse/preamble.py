@@ -20,6 +20,7 @@ from .patterns import (
     CAVEAT_WORD,
     CLASSIFICATION_LINE,
     LOOSE_CAVEAT,
+    MARKING_WORD,
     PARAGRAPH_START,
     RULE,
     classification_level,
@@ -112,6 +113,8 @@ def find_classification(lines: list[str], start: int) -> tuple[ClassificationLin
         if _opens_body_or_field(line):
             break
         parsed = parse_classification_line(line)
+        if parsed and not parsed["origin"] and (joined := _continued(lines, k, parsed)):
+            return joined
         if parsed and parsed["origin"]:
             return parsed, k + 1
         if parsed and found is None:
@@ -121,6 +124,22 @@ def find_classification(lines: list[str], start: int) -> tuple[ClassificationLin
         if seen >= (8 if found else 4):
             break
     return found if found else (None, start)
+
+
+_STATION_SERIAL = re.compile(r"^(?:\d{2}\s+)?[A-Z][A-Z .'-]*?[A-Z]\s+0*\d{1,7}$")
+
+
+def _continued(lines: list[str], k: int, parsed: ClassificationLine) -> tuple[ClassificationLine, int] | None:
+    """A classification line whose station and serial went to the next line
+    ("C O N F I D E N T I A L SECTION 01 OF 02", "", "TRIPOLI 000133"): one line again."""
+    j = next((j for j in range(k + 1, min(k + 3, len(lines))) if lines[j]), None)
+    if j is None or not _STATION_SERIAL.match(lines[j]):
+        return None
+    whole = parse_classification_line(f"{lines[k]} {lines[j]}")
+    if whole is None or not whole["origin"]:
+        return None
+    lines[k : j + 1] = [f"{lines[k]} {lines[j]}"]
+    return whole, k + 1
 
 
 def distant_classification(lines: list[str], start: int) -> tuple[int, ClassificationLine] | None:
@@ -139,7 +158,17 @@ def distant_classification(lines: list[str], start: int) -> tuple[int, Classific
 # ("TAGS: PREL SUBJECT: ..."), and the unmistakable ones that split any preamble line
 # ("C O N F I D E N T I A L STATE 000284 SIPDIS E.O. 12958: ...").
 _EMBEDDED = re.compile(
-    r"\s+(?=(?:" + inline_keywords("tags", "subject", "ref", "classified_by") + r")\s)", re.IGNORECASE
+    r"\s+(?=(?:" + inline_keywords("tags", "subject", "ref", "classified_by") + r")(?:\s|$))"
+    # Where the line breaks were lost, a field keyword glued to the word before it
+    # ("EGYPTREF:", "CAIROCLASSIFIED BY", "2019/12/24TAGS:"), but never UNCLASSIFIED BY.
+    r"|(?<=[A-Z0-9.)])(?<!UN)(?=(?-i:REFS?\s*:|REF\(S\)\s*:|CLASSIFIED\s+BY\b|TAGS\s*:|SUBJECT\s*:))"
+    # The body run on into the preamble: a marked paragraph, a summary heading, a rule.
+    r"|\s+(?=\d{1,2}\s?\.\s{0,3}\(" + MARKING_WORD + r"(?:/+[A-Z]+)?\)(?:\s|(?-i:[A-Z])))"
+    r"|\s+(?=(?-i:SUMMARY|Summary)\s*(?::|\.\s|-{3,}))"
+    r"|\s+(?=-{4,})"
+    # A handling line run into the subject: "... POLICY SENSITIVE BUT UNCLASSIFIED - PLEASE PROTECT".
+    r"|\s+(?=SENSITIVE\s+BUT\s+UNCLASSIFIED\b)",
+    re.IGNORECASE,
 )
 _STRONG_EMBEDDED = re.compile(r"\s+(?=" + FIELDS["eo"].inline + "|TAGS:|SUBJECT:)")
 _STAMP = re.compile(r"^(?:Declassified/Released|DECLASSIFIED|Derived from|DECL(?:ASSIFY)? ON)\b", re.IGNORECASE)
@@ -155,7 +184,7 @@ def split_embedded(line: str) -> list[str]:
     return [s for s in _STRONG_EMBEDDED.split(line) if s]
 
 
-_EMBEDDED_WORDS = ("TAGS", "SUBJ", "REF", "CLASSIFIED")
+_EMBEDDED_WORDS = ("TAGS", "SUBJ", "REF", "CLASSIFIED", "SUMMARY", "----", ".(", ". (")
 
 
 def _split_at_keywords(line: str) -> list[str]:
@@ -163,21 +192,31 @@ def _split_at_keywords(line: str) -> list[str]:
         upper = line.upper()
         if not any(word in upper for word in _EMBEDDED_WORDS):
             return [line] if line else []
-    return [s for s in _EMBEDDED.split(line) if s]
+    return [s.strip() for s in _EMBEDDED.split(line) if s and s.strip()]
 
 
-def _segments(line: str) -> list[str]:
+def _segments(line: str, in_field: bool = False) -> list[str]:
     """Split a line at embedded field keywords ("E.O. 12958: N/A TAGS: ...").
 
-    A line that starts a field splits at any keyword; other lines (a passing
-    line run into the E.O. line) only at unmistakable ones.
+    A line that starts a field, or goes on with one, splits at any keyword and
+    where the body begins; other lines (a passing line run into the E.O. line)
+    only at unmistakable keywords.
     """
-    if field_kind(line)[0] is None:
+    if not in_field and field_kind(line)[0] is None:
         parts = split_embedded(line)
         if len(parts) == 1:
             return parts
         return parts[:1] + [seg for part in parts[1:] for seg in _segments(part)]
     return _split_at_keywords(line)
+
+
+_HANDLING = re.compile(r"^SENSITIVE\s+BUT\s+UNCLASSIFIED\b", re.IGNORECASE)
+# Where the body begins, when it begins on a line of the preamble's.
+_SUMMARY_HEADING = re.compile(r"^(?:SUMMARY|Summary)\s*(?::|\.\s|-{3,}|$)")
+
+
+def _opens_body(line: str) -> bool:
+    return PARAGRAPH_START.match(line) is not None or RULE.match(line) is not None or bool(_SUMMARY_HEADING.match(line))
 
 
 class Preamble(TypedDict):
@@ -189,7 +228,8 @@ class Preamble(TypedDict):
 
 
 def split_fields(lines: list[str], start: int) -> Preamble:
-    """Group preamble lines from *start* into raw blocks."""
+    """Group preamble lines from *start* into raw blocks. A line that holds several
+    fields (lost line breaks) is split into lines of their own, in *lines* itself."""
     blocks: list[tuple[str, list[str]]] = []
     caveats: list[str] = []
     passing: list[str] = []
@@ -197,9 +237,8 @@ def split_fields(lines: list[str], start: int) -> Preamble:
     current: tuple[str, list[str]] | None = None
     blank_before = False
     i = start
-    n = len(lines)
     seen_subject = False
-    while i < n:
+    while i < len(lines):
         line = lines[i]
         if not line:
             blank_before = True
@@ -209,44 +248,50 @@ def split_fields(lines: list[str], start: int) -> Preamble:
             continue
         if PARAGRAPH_START.match(line):
             break
-        body_starts = False
-        for seg in _segments(line):
-            kind, _ = field_kind(seg)
-            if current and not kind and (RULE.match(seg) or _underlined(lines, i)):
-                # "Classified By: ...", then "------- SUMMARY -------" or "Summary" over
-                # a rule: a heading of the body, not more of the field.
-                body_starts = True
-                break
-            if kind:
-                current = (kind, [seg])
-                blocks.append(current)
-                seen_subject = seen_subject or kind == "subject"
-            elif (
-                current
-                and not FIELDS[current[0]].ends_at_blank
-                and (not blank_before or _REF_BULLET.match(seg) or not any(current[1]))
-            ):
-                current[1].append(seg)
-            elif current and not blank_before:
-                current[1].append(seg)
-            elif CAVEAT_LINE.match(seg) or LOOSE_CAVEAT.match(seg):
-                caveats.extend(caveats_in(seg))
-                current = None
-            elif _STAMP.match(seg):
-                stamps.append(seg)
-                current = None
-            elif not seen_subject and _looks_like_passing(seg):
-                passing.append(seg)
-                current = None
-            elif _field_ahead(lines, i + 1):
-                # Unknown lines (archive notes, a passing line after SUBJECT)
-                # before a field that is still to come belong to the preamble.
-                passing.append(seg)
-                current = None
-            else:
-                body_starts = True
-                break
-        if body_starts:
+        segments = _segments(line, in_field=current is not None and not blank_before)
+        if len(segments) > 1:
+            lines[i : i + 1] = segments
+            line = segments[0]
+        kind, _ = field_kind(line)
+        if not kind and _HANDLING.match(line):
+            # "SENSITIVE BUT UNCLASSIFIED - PLEASE PROTECT ACCORDINGLY": a caveat, also
+            # where it runs on from the subject.
+            caveats.extend(caveats_in(line))
+            current = None
+            blank_before = False
+            i += 1
+            continue
+        if current and not kind and (_opens_body(line) or _underlined(lines, i)):
+            # "Classified By: ...", then "------- SUMMARY -------", "Summary" over a rule
+            # or "1. (C)": the body, not more of the field.
+            break
+        if kind:
+            current = (kind, [line])
+            blocks.append(current)
+            seen_subject = seen_subject or kind == "subject"
+        elif (
+            current
+            and not FIELDS[current[0]].ends_at_blank
+            and (not blank_before or _REF_BULLET.match(line) or not any(current[1]))
+        ):
+            current[1].append(line)
+        elif current and not blank_before:
+            current[1].append(line)
+        elif CAVEAT_LINE.match(line) or LOOSE_CAVEAT.match(line):
+            caveats.extend(caveats_in(line))
+            current = None
+        elif _STAMP.match(line):
+            stamps.append(line)
+            current = None
+        elif not seen_subject and _looks_like_passing(line):
+            passing.append(line)
+            current = None
+        elif _field_ahead(lines, i + 1):
+            # Unknown lines (archive notes, a passing line after SUBJECT)
+            # before a field that is still to come belong to the preamble.
+            passing.append(line)
+            current = None
+        else:
             break
         blank_before = False
         i += 1

@@ -1,0 +1,83 @@
+"""Forms of the pages most mirrors hold, and of collapsed text, on real excerpts.
+
+tests/data/unseen holds the start of real pages of the corpus (see its README);
+expected values were read from the excerpts.
+"""
+
+from conftest import DATA
+
+from cablekit import parse_file
+
+UNSEEN = DATA / "unseen"
+
+
+def parsed(name):
+    return parse_file(str(UNSEEN / f"{name}.txt"))
+
+
+def test_an_email_prelude_is_passed_over():
+    # "From: CBPC, EACTAPP ...", "Sent: ...", "To: ...", "Subject: TRIPOLI 00000230 R CO 17-MAR-08 ..."
+    r = parsed("08TRIPOLI230")
+    assert r["subject"] == "LIBYA MAKES PROGRESS ON BANKING REFORM"
+    assert r["header"]["dtg"] == "171653Z MAR 08" and r["header"]["from"] == "AMEMBASSY TRIPOLI"
+    assert r["date"] == "2008-03-17T16:53:00Z" and r["classification"] == "CONFIDENTIAL"
+    assert [x["id"] for x in r["references"]] == ["08TRIPOLI126"]  # "SUBJECT: ... REF: TRIPOLI 126" on one line
+    assert r["classified_by"]["name"] == "Chris Stevens"
+    assert "email-prelude-skipped" in r["warning_codes"]
+
+
+def test_a_database_row_with_continuations_and_a_tab():
+    # "...RUEATRS/DEPT OF TREASURY WASHINGTON DC PRIORITY\tS E C R E T SECTION 01 OF 02 BERN 000881 \"
+    r = parsed("07BERN881")
+    assert (r["id"], r["classification"]) == ("07BERN881", "SECRET")
+    assert r["section"] == {"number": 1, "of": 2}
+    assert r["subject"] == 'FM CALMY-REY "TAKES NOTE" OF USG CONCERNS REGARDING IRAN/IAEA AND IRAN/EGL'
+    assert r["tags"] == ["MNUC", "KNNP", "ETTC", "IR", "SZ"]
+    assert r["classified_by"]["name"] == "Leigh Carter"
+
+
+def test_a_classification_line_over_two_lines_and_a_marker_in_the_subject():
+    r = parsed("10TRIPOLI133")
+    assert (r["id"], r["serial"]) == ("10TRIPOLI133", 133)  # "SECTION 01 OF 02", "", "TRIPOLI 000133"
+    assert "serial-from-de-line" not in r["warning_codes"]
+    assert r["subject"] == "LIBYA SEEKS U.S. COOPERATION ON ASTRONOMY, SEISMOLOGY AND SATELLITES"
+    assert r["classified_by"]["name"] == "Gene Cretz"
+    assert r["tags"] == ["TSPA", "ETTC", "PINR", "LY"]  # "E.O. 12958: DECL: 2/16/2020 TAGS: ..."
+    assert r["paragraphs"][0]["marking"] == "SBU"  # "1.(SBU) This is an action request."
+
+
+def test_a_database_record_written_out_in_the_page():
+    # A cut preview ("RE..."), then "id:", "date:", "refid:", "origin:", "classification:",
+    # "header:", the header, "--- header ends ---", and the cable again.
+    r = parsed("06QUITO2529")
+    assert r["classification"] == "CONFIDENTIAL//NOFORN"  # "classification: CONFIDENTIAL//NOFORN"
+    assert (r["id"], r["id_from"]) == ("06QUITO2529", "metadata")
+    assert r["subject"] == "UNSC: GOE STILL UNDECIDED, WORRIED ABOUT CORREA"
+    assert [x["id"] for x in r["references"]] == ["06STATE171921", "06QUITO2262", "06QUITO2252"]
+    assert "database-copy-read" in r["warning_codes"]
+
+
+def test_a_handling_line_and_paragraph_one_run_into_the_subject():
+    r = parsed("09CAIRO1215")
+    assert r["subject"] == "INFUENZA CONFERENCE REVIEWS VIRUS SITUATION IN EGYPT"
+    assert "SENSITIVE" in r["caveats"] and r["classification"] == "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
+    assert r["paragraphs"][0]["number"] == 1 and r["paragraphs"][0]["marking"] == "SBU"
+    assert r["paragraphs"][0]["text"].startswith("Summary: At the avian and human influenza")
+
+
+def test_a_label_written_twice():
+    r = parsed("08RABAT727")  # "Classified By: Classified by Ambassador Thomas T. Riley ..."
+    assert r["classified_by"]["name"] == "Thomas T. Riley"
+    assert r["classified_by"]["reasons"] == ["1.4(a)", "1.4(b)"]
+    assert "duplicate-field" not in r["warning_codes"]
+
+
+def test_ref_at_the_end_of_the_subject_line():
+    r = parsed("05BRASILIA760")  # "SUBJECT: ... TO HOST SUMMIT REF:", then "A. BRASILIA 564" ...
+    assert r["subject"] == "ARAB DIPLOMATS WEIGH BRAZIL'S READINESS TO HOST SUMMIT"
+    assert [(x["label"], x["id"]) for x in r["references"]] == [
+        ("A", "05BRASILIA564"),
+        ("B", "05BRASILIA574"),
+        ("C", "05BRASILIA658"),
+        ("D", "05BRASILIA718"),
+    ]

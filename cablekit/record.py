@@ -55,6 +55,7 @@ class Record(TypedDict, total=False):
     tags: list[str]
     subject: str | None
     references: list[dict[str, Any]]
+    cited: list[dict[str, Any]]
     classified_by: dict[str, Any] | None
     passing: list[str]
     paragraphs: list[dict[str, Any]]
@@ -89,6 +90,7 @@ def new_record(path: str | None = None, fmt: str = "text", sha256: str | None = 
         "tags": [],
         "subject": None,
         "references": [],
+        "cited": [],
         "classified_by": None,
         "passing": [],
         "paragraphs": [],

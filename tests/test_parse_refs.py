@@ -9,7 +9,7 @@ from conftest import DATA
 
 from cablekit import parse_file
 from cablekit.parse.fields import Context, extract_refs
-from cablekit.parse.refs import canonical_station, find_citations
+from cablekit.parse.refs import body_citations, canonical_station, citation_id, find_citations
 
 EXCERPTS = DATA / "excerpts"
 
@@ -72,3 +72,49 @@ def test_year_less_citation_takes_the_citing_cables_year_with_a_coded_warning():
     refs, warnings = extract_refs(["REF: A. BAKU 275"], Context(2008, 3))
     assert refs == [{"label": "A", "text": "BAKU 275", "id": "08BAKU275", "year_inferred": True}]
     assert [w.code for w in warnings] == ["ref-year-inferred"]
+
+
+def ids(text, year=None):
+    out = []
+    for cite in find_citations(text):
+        cid, _ = citation_id(cite, year)
+        out.append(cid)
+    return out
+
+
+def test_citation_forms_seen_in_ref_lines():
+    # Real REF lines: the year before in brackets, between station and serial,
+    # after the serial in brackets, and a citation written as an id.
+    assert ids("A. (01) HCMC 1134 B. (01) HCMC 1079") == ["01HOCHIMINHCITY1134", "01HOCHIMINHCITY1079"]
+    assert ids("A. HCMC 0562(01)  B. HCMC 0224(01)") == ["01HOCHIMINHCITY562", "01HOCHIMINHCITY224"]
+    assert ids("STATE 04 274600") == ["04STATE274600"]
+    assert ids("A. ASUNCION 701 (08)") == ["08ASUNCION701"]
+    assert ids("09CAIRO0561") == ["09CAIRO561"]
+    assert ids("REFTEL KABUL 02245", 9) == ["09KABUL2245"]
+
+
+def test_short_and_old_station_names_become_the_id_spelling():
+    assert canonical_station("AIT") == "TAIPEI"
+    assert canonical_station("MADRAS") == "CHENNAI"
+    assert canonical_station("HAGUE") == "THEHAGUE"
+    assert canonical_station("ADDIS") == "ADDISABABA"
+    assert ids("BA 1234 AND PARIS 55", 8) == ["08BUENOSAIRES1234", "08PARIS55"]
+
+
+def test_body_citations_in_parentheses_and_after_reftel():
+    # 90BAGHDAD4322-style prose from csv/Secretary_of_State.
+    text = (
+        "WHEN SADDAM MADE THAT POINT TO THE AMBASSADOR\n(BAGHDAD 4237), TWO OF HIS STAFFERS\n"
+        "(SEE DAMASCUS 3325) AND AS REPORTED REFTEL HAVANA 2693, (JANUARY 1990) (USD 25) (KABUL 2009)"
+    )
+    got = body_citations(text, 90)
+    assert [c["id"] for c in got] == ["90BAGHDAD4237", "90DAMASCUS3325", "90HAVANA2693"]
+    assert all(c["year_inferred"] for c in got)
+    # Repeats are cited once.
+    assert len(body_citations("(BAGHDAD 4237) ... (BAGHDAD 4237)", 90)) == 1
+
+
+def test_words_around_a_station_are_not_stations():
+    assert find_citations("SEE PARA 4") == []
+    assert find_citations("ROOM 1234") == []
+    assert ids("PER STATE 1234", 8) == ["08STATE1234"]

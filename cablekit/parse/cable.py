@@ -43,7 +43,7 @@ from .preamble import (
     split_embedded,
     split_fields,
 )
-from .refs import canonical_station
+from .refs import body_citations, canonical_station
 
 # "1. (U) Classified by ...": a Classified By line inside the body, after the subject.
 _CLASSIFIED_BY_IN_BODY = re.compile(
@@ -311,6 +311,9 @@ def _read_body(c: _Cable) -> None:
     r["paragraphs"], warnings = body.split_paragraphs(lines, c.converted, continues)
     c.warnings.extend(warnings)
     r["summary"] = body.find_summary(r["paragraphs"])
+    listed = {x["id"] for x in r["references"] if x.get("id")} | {r["id"]}
+    body_text = "\n".join(p["text"] for p in r["paragraphs"])
+    r["cited"] = [x for x in body_citations(body_text, c.year) if x["id"] not in listed]
     if not r["paragraphs"]:
         c.warn("no-body", "no body text found")
     _weigh_markings(c)

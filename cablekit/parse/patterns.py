@@ -78,12 +78,44 @@ STATION_ALIASES = {
     "UNVIE": "UNVIEVIENNA",
     "UNVIE VIENNA": "UNVIEVIENNA",
     "USVIENNA": "UNVIEVIENNA",
-    "AIT": "AITTAIPEI",
-    "AIT TAIPEI": "AITTAIPEI",
+    # The American Institute in Taiwan writes as TAIPEI in the release's ids (06TAIPEI2933).
+    "AIT": "TAIPEI",
+    "AIT TAIPEI": "TAIPEI",
+    "AITTAIPEI": "TAIPEI",
     "USNATO": "USNATO",
     "USOSCE": "USOSCE",
+    # Page headers and REF lines cut long names short.
     "CAPE T": "CAPETOWN",
     "TEL AV": "TELAVIV",
+    "RIO DE JAN": "RIODEJANEIRO",
+    "HO CHI": "HOCHIMINHCITY",
+    # Old names and the short forms REF lines use, as the release's ids write the post.
+    "MADRAS": "CHENNAI",
+    "CALCUTTA": "KOLKATA",
+    "BOMBAY": "MUMBAI",
+    "RIO": "RIODEJANEIRO",
+    "HAGUE": "THEHAGUE",
+    "HK": "HONGKONG",
+    "HCMC": "HOCHIMINHCITY",
+    "HO CHI MINH": "HOCHIMINHCITY",
+    "SAIGON": "HOCHIMINHCITY",
+    "ADDIS": "ADDISABABA",
+    "BA": "BUENOSAIRES",
+    "BUENOS": "BUENOSAIRES",
+    "VAT": "VATICAN",
+    "HOLY SEE": "VATICAN",
+    "PARIS FR": "PARIS",
+    "MEXICO CITY": "MEXICO",
+    "ST PETERSBURG": "STPETERSBURG",
+    "ST. PETERSBURG": "STPETERSBURG",
+    "SAINT PETERSBURG": "STPETERSBURG",
+    "KL": "KUALALUMPUR",
+    "DAR": "DARESSALAAM",
+    # Misspellings seen in REF lines.
+    "BRASILA": "BRASILIA",
+    "BRAZILIA": "BRASILIA",
+    "SAO PAUO": "SAOPAULO",
+    "0TTAWA": "OTTAWA",
 }
 
 # Words that can precede a number in a REF item without making it a cable
@@ -97,6 +129,7 @@ NOT_STATIONS = frozenset(
     CHAPTER TITLE USC CFR HR JANUARY FEBRUARY MARCH APRIL MAY JUNE JULY AUGUST
     SEPTEMBER OCTOBER NOVEMBER DECEMBER JAN FEB MAR APR JUN JUL AUG SEP SEPT
     OCT NOV DEC YEAR FY TDY CERP ANNEX ENCLOSURE TAB REPORT
+    SEE CF ALSO PER VIA REF REFS REFTEL REFTELS PREVIOUS ROOM TOTAL
     """.split()
 )
 

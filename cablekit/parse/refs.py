@@ -19,7 +19,10 @@ def canonical_station(name: str | None) -> str | None:
     """'THE HAGUE' -> 'THEHAGUE', 'SECSTATE WASHDC' -> 'STATE', 'AMEMBASSY BAKU' -> 'BAKU'."""
     if not name:
         return None
-    name = re.sub(r"\s+", " ", name.upper().strip(" .,;:"))
+    name = re.sub(r"\s+", " ", name.upper().strip(" ,;:"))
+    if name.endswith(".") and name[:-1] in STATION_ALIASES:
+        name = name[:-1]
+    name = name.rstrip(".")
     if name in STATION_ALIASES:
         return STATION_ALIASES[name]
     stripped = _PREFIX.sub("", name)
@@ -35,18 +38,29 @@ def canonical_station(name: str | None) -> str | None:
 # "SAO PAULO", "USUN NEW YORK"). Words are checked against NOT_STATIONS.
 _CITATION = re.compile(
     r"(?<![A-Za-z0-9/])"
-    r"(?:(?P<year>(?:19|20)\d{2}|\d{2})(?:\s+|(?=[A-Z]{3})))?"
-    r"(?P<station>[A-Z][A-Z'-]+(?:\s+[A-Z][A-Z'-]+){0,3})"
+    r"(?:\((?P<pyear>\d{2})\)\s*|(?P<year>(?:19|20)\d{2}|\d{2})(?:\s+|(?=[A-Z]{3})))?"
+    r"(?P<station>[0A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]+){0,3})"
+    # "BOGOTA 04 12603": the year between the station and the serial.
+    r"(?:\s+(?P<myear>\d{2})(?=\s+\d{3,7}\b))?"
     r"\s+(?P<serial>\d{1,7})"
     # "12 AND 13": more serials, but not "1807 AND 08 ALGIERS 0075" (a year and a new citation)
     r"(?P<more>(?:\s*(?:,|AND|&)\s*\d{1,7}(?![\d/:.]\d)(?!\s+[A-Z][A-Z]+(?:\s+[A-Z]+)*\s+\d))*)"
     r"(?![\d/]|[:.]\d|\s*(?:PERCENT|UTC|Z\b|HOURS))"
+    # "HCMC 1255 (01)": the year after the serial.
+    r"(?:\s*\((?P<ayear>\d{2})\))?"
 )
+# A citation written as an id: "09CAIRO0561", "08STATE123456".
+_ID_CITATION = re.compile(r"(?<![A-Za-z0-9])(?P<year>\d{2})(?P<station>[A-Z]{3,})0*(?P<serial>\d{1,7})(?![A-Za-z0-9])")
 
 
 def _station_ok(station: str) -> str | None:
     """Return the station cleaned of leading non-station words, or None."""
+    if station.upper() in STATION_ALIASES:
+        return station  # "BA", "HK", "VAT": short forms the aliases know
     words = station.split()
+    # "A. HCMC 0562": a REF item label is not part of the station.
+    while words and re.fullmatch(r"[A-Z]\.", words[0]):
+        words = words[1:]
     while words and words[0] in NOT_STATIONS and not (words[0] == "THE" and len(words) > 1):
         words = words[1:]
     if not words or any(w in NOT_STATIONS for w in words if w != "THE"):
@@ -63,10 +77,10 @@ def find_citations(text: str) -> list[dict]:
         station = _station_ok(m.group("station"))
         if not station:
             continue
-        year = m.group("year")
+        year = m.group("year") or m.group("pyear") or m.group("myear") or m.group("ayear")
         year_value = int(year) if year else None
         serials = [m.group("serial")] + re.findall(r"\d+", m.group("more") or "")
-        start = m.start("station") + m.group("station").index(station.split()[0]) if not year else m.start()
+        start = m.start("station") + m.group("station").index(station.split()[0]) if not m.group("year") else m.start()
         for k, serial in enumerate(serials):
             found.append(
                 {
@@ -78,6 +92,18 @@ def find_citations(text: str) -> list[dict]:
                     "serial": int(serial),
                 }
             )
+    if not found:
+        for m in _ID_CITATION.finditer(text):
+            station = canonical_station(m.group("station"))
+            if station and m.group("station") not in NOT_STATIONS:
+                found.append(
+                    {
+                        "text": m.group(0),
+                        "year": int(m.group("year")),
+                        "station": station,
+                        "serial": int(m.group("serial")),
+                    }
+                )
     return found
 
 
@@ -88,3 +114,36 @@ def citation_id(cite: dict, default_year: int | None) -> tuple[str | None, bool]
     if inferred:
         year = default_year
     return make_id(year, cite["station"], cite["serial"]), inferred and year is not None
+
+
+# A citation in the body stands in parentheses: "(BAGHDAD 4237)", "(SEE BOGOTA 315)",
+# "(EMBASSY KUWAIT/TASK FORCE TELCON, BAGHDAD 4399)", or after "REF" or "REFTEL".
+_BRACKETED = re.compile(r"\(([^()\n]{4,100})\)")
+_BODY_REF = re.compile(r"\b(?:REFTEL|REF)S?\b[.:]?\s+((?:\d{2}\s+)?[A-Z][A-Z .'-]{1,30}\s\d{1,7})")
+# Years and amounts that look like serials in parentheses: "(JANUARY 1990)", "(USD 25)".
+_NOT_CITED = frozenset("SINCE UNTIL ABOUT SOME OVER UNDER ROOM TOTAL USD US EUR GBP YEN RMB VOL NO".split())
+
+
+def body_citations(text: str, year: int | None) -> list[dict]:
+    """Cables cited in the body of a cable: {text, id, year_inferred?} for each, in order,
+    without repeats."""
+    found: list[dict] = []
+    seen = set()
+    spans = [m.group(1) for m in _BRACKETED.finditer(text)] + [m.group(1) for m in _BODY_REF.finditer(text)]
+    for span in spans:
+        if not any(c.isdigit() for c in span):
+            continue
+        for part in re.split(r"[;,]\s*(?=\D)", span.upper()):
+            for cite in find_citations(part):
+                if cite["station"] in _NOT_CITED or cite["station"] is None:
+                    continue
+                if cite["year"] is None and 1900 <= cite["serial"] <= 2030 and len(str(cite["serial"])) == 4:
+                    continue  # "(KABUL 2009)": a place and a year, not a cable
+                cid, inferred = citation_id(cite, year)
+                if cid and cid not in seen:
+                    seen.add(cid)
+                    item = {"text": cite["text"], "id": cid}
+                    if inferred:
+                        item["year_inferred"] = True
+                    found.append(item)
+    return found

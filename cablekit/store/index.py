@@ -112,7 +112,8 @@ def _names(addressees: list) -> str:
 
 
 def _fts_row(record: Mapping[str, Any]) -> tuple:
-    refs = " ".join(r["id"] for r in record.get("references") or [] if r.get("id"))
+    cites = [*(record.get("references") or []), *(record.get("cited") or [])]
+    refs = " ".join(r["id"] for r in cites if r.get("id"))
     header = record.get("header") or {}
     cb = record.get("classified_by") or {}
     return (

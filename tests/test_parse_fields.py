@@ -99,3 +99,69 @@ def test_a_second_subject_line_is_a_coded_warning():
     r = parse_text("UNCLAS BAKU 000001\n\nSUBJECT: FIRST\n\nSUBJECT: SECOND\n\n1. TEXT.\n", "x.txt")
     assert r["subject"] == "FIRST"
     assert "duplicate-field" in r["warning_codes"]
+
+
+def test_tags_labels_as_misspelt_in_the_release():
+    for label in ("AGS:", "TABS:", "TAGES:", "TAGS,", "TAGS"):
+        assert field_kind(f"{label} PHUM KIRF VM")[0] == "tags", label
+        assert extract_tags([f"{label} PHUM KIRF VM"], Context())[0] == ["PHUM", "KIRF", "VM"]
+
+
+def test_tags_in_a_comma_list_are_never_a_person():
+    # 01HOCHIMINHCITY260 (csv/Consulate_Ho_Chi_Minh_City): two tags, not "HUMANR, RELFREE".
+    assert extract_tags(["TAGS: PHUM, KIRF, PINR, VM, HUMANR, RELFREE"], Context())[0] == [
+        "PHUM",
+        "KIRF",
+        "PINR",
+        "VM",
+        "HUMANR",
+        "RELFREE",
+    ]
+    # A person in brackets stays one, in a comma list too (09BEIJING2963, CO(DUNCAN, CAMERON)).
+    tags = extract_tags(["TAGS: OVIP (STEINBERG, JAMES B.), PREL, PARM"], Context())[0]
+    assert tags == ["OVIP", "STEINBERG, JAMES B", "PREL", "PARM"]
+    tags = extract_tags(["TAGS: ELAB, PHUM, PGOV, CVIS, CASC, CO(DUNCAN, CAMERON)"], Context())[0]
+    assert tags[-2:] == ["CO", "DUNCAN, CAMERON"]
+    # Without commas between the codes, SURNAME, GIVEN is a person.
+    assert extract_tags(["TAGS: OVIP STEINBERG, JAMES B PREL"], Context())[0] == ["OVIP", "STEINBERG, JAMES B", "PREL"]
+
+
+def test_tags_running_on_into_the_next_classification_line_or_prose():
+    # 06MEXICO858 and 09STATE86845 (html/ pages): the page repeats the TAGS line
+    # before the cable, run on into its classification line.
+    for line, expected in [
+        ("TAGS: PGOV PINR MX C O N F I D E N T I A L SECTION 01 OF 02 MEXICO 000858", ["PGOV", "PINR", "MX"]),
+        ("TAGS: ETTC KOMC MX UNCLAS STATE 086845", ["ETTC", "KOMC", "MX"]),
+    ]:
+        tags, warnings = extract_tags([line], Context())
+        assert tags == expected and [w.code for w in warnings] == ["tags-cut"]
+    # 06BUENOSAIRES2711 (html/): the line after TAGS is prose in lower case.
+    tags, _ = extract_tags(
+        ["TAGS: MARR PARM PREL PGOV PTER AR", "non-proliferation and military to military relations, to"], Context()
+    )
+    assert tags == ["MARR", "PARM", "PREL", "PGOV", "PTER", "AR"]
+    # A key: value line after the list, and prose in capitals.
+    assert extract_tags(["TAGS: PHUM KIRF VM", "POST: HANOI"], Context())[0] == ["PHUM", "KIRF", "VM"]
+    tags, _ = extract_tags(["TAGS: PREL, PGOV, VM THE AMBASSADOR MET WITH THE MINISTER"], Context())
+    assert tags == ["PREL", "PGOV", "VM"]
+    # What is not a run-on: subject words used as tags (04BUENOSAIRES3066, 04VATICAN140).
+    tags, warnings = extract_tags(["TAGS: ECON, KSUM, AR, SUMMIT OF THE AMERICAS, DEMARCHE"], Context())
+    assert tags[-5:] == ["SUMMIT", "OF", "THE", "AMERICAS", "DEMARCHE"] and warnings == []
+    assert extract_tags(["TAGS: PREL, PHUM, VT, religious freedom"], Context())[0][-2:] == ["RELIGIOUS", "FREEDOM"]
+
+
+def test_tags_keyword_inside_a_word_is_not_a_field():
+    # 09CAIRO84 (jsonl/Embassy_Cairo~): its line breaks were lost, and "advantage in"
+    # must not start a TAGS field; the numbered paragraphs 1, 2, 3 come back.
+    text = (
+        "UNCLAS CAIRO 000084  STATE FOR NEA/ELA  SIPDIS  E.O. 12958:  N/A TAGS: ECON, EAID, KIPR, EG SUBJECT:  "
+        "EGYPT TO RATIFY MADRID PROTOCOL  1.  After a December 16 joint Shura Council/People's Assembly "
+        "Committee decision to approve the Madrid Protocol, the Shura Council has approved the treaty for "
+        "ratification.  2. US-Egyptian trade is likely to benefit from Egypt's accession to the Madrid Protocol.  "
+        "3.  The protocol also allows Egyptian businesses to file their trademarks. Egyptian companies will have "
+        "this advantage in an additional 27 countries or territories that have joined the Protocol. Scobey "
+    )
+    r = parse_text(text, "09CAIRO84.txt")
+    assert r["tags"] == ["ECON", "EAID", "KIPR", "EG"]
+    assert r["subject"] == "EGYPT TO RATIFY MADRID PROTOCOL"
+    assert [p["number"] for p in r["paragraphs"]] == [1, 2, 3]

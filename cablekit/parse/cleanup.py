@@ -49,6 +49,10 @@ _BREAK_BEFORE = re.compile(
 _PARAGRAPH_BREAK = re.compile(
     r"(?<=\S)(?<![\d\u00b6])\s*(?=\u00b6\s*\d{1,3}\s?\.|\d{1,3}\.\s{1,3}\(" + MARKING_WORD + r"(?:/+[A-Z ]+)?\))"
 )
+# Unmarked numbered paragraphs, where the removed line break left two spaces:
+# "PROTOCOL  1.  After a December ...  2. US-Egyptian trade". Taken only as a
+# run 1, 2, 3... so that a number ending a sentence is not a paragraph.
+_UNMARKED_NUMBER = re.compile(r"(?<=\S)\s{2,}(?=(\d{1,2})\.\s{1,3}[A-Z\"(])")
 _SIPDIS_GLUED = re.compile(r"(?<=[0-9a-z.])\s*(sipdis)\s*", re.IGNORECASE)
 _FINAL_SIGNER = re.compile(r"\s{2,}([A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+)?)\s*$")
 _FIELD_WORD = re.compile(
@@ -64,11 +68,25 @@ def _collapsed_line(line: str) -> bool:
     return next(found, None) is not None and next(found, None) is not None
 
 
+def _number_run_breaks(text: str) -> str:
+    expected, cuts = 1, []
+    for m in _UNMARKED_NUMBER.finditer(text):
+        if int(m.group(1)) == expected:
+            cuts.append(m.span())
+            expected += 1
+    if len(cuts) < 2:
+        return text
+    for start, end in reversed(cuts):
+        text = text[:start] + "\n" + text[end:]
+    return text
+
+
 def reline(text: str) -> str:
     """Put line breaks back before the preamble fields and numbered paragraphs."""
     text = _SIPDIS_GLUED.sub(lambda m: "\n" + m.group(1) + "\n", text)
     text = _BREAK_BEFORE.sub("\n", text)
     text = _PARAGRAPH_BREAK.sub("\n", text)
+    text = _number_run_breaks(text)
     # The break can fire twice around "(U) Classified by" and "\u00b61.": join those again.
     text = re.sub(r"\n(\(\w{1,4}\))\n", r"\n\1 ", text).replace("\u00b6\n", "\u00b6")
     return _FINAL_SIGNER.sub(lambda m: "\n" + m.group(1), text)

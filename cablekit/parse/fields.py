@@ -91,17 +91,51 @@ def _is_code(token: str) -> bool:
     return token in KNOWN_TAGS or token in ORG_TAGS or len(token) <= 2
 
 
+# Where a TAGS list runs on into other text: the next classification line
+# ("UNCLAS SECTION 01 OF 02"), a "key: value" label, or prose (words no tag list holds).
+_TAGS_END = re.compile(
+    r"\b(?:UNCLAS\w*|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|S E C R E T|C O N F I D E N T I A L|U N C L A S)\b"
+    r"|(?<=\s)(?P<key>[A-Za-z]{2,20}):(?=\s|$)"
+    # prose: such a word and four more before any comma ("SUMMIT OF THE AMERICAS, ..." is a tag)
+    r"|\b(?:THE|WITH|FROM|THAT|THIS|WERE|WAS|HAVE|HAS|WILL|WOULD|SAID|WHICH|DURING)(?:\s+[A-Za-z'.()-]+){4}"
+    # or four words in lower case in a row ("religious freedom" may be a tag)
+    r"|(?-i:(?<![A-Za-z])[a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){3})",
+    re.IGNORECASE,
+)
+
+
+def _is_comma_list(text: str) -> bool:
+    """A list whose items are separated by commas: a comma stands next to a code
+    ("PHUM, KIRF, HUMANR, RELFREE"). There a pair of words is two tags; a person
+    is written in brackets ("OVIP (RICE, CONDOLEEZZA)")."""
+    outside = re.sub(r"\([^()]*\)", " ", text.upper())
+    for m in re.finditer(r"([A-Z0-9&'.-]+)\s*,\s*([A-Z0-9&'.-]+)", outside):
+        if _is_code(m.group(1)) or _is_code(m.group(2)):
+            return True
+    return False
+
+
 def extract_tags(lines: list[str], ctx: Context) -> tuple[list[str], list[Defect]]:
     warnings = []
     text = " ".join(_without_keyword(lines))
-    # "OVIP (RICE, CONDOLEEZZA)": the person in brackets is a tag of its own.
-    text = text.replace("(", ",").replace(")", ",")
+    for end in _TAGS_END.finditer(text):
+        if end.group("key") and _is_code(end.group("key").strip().upper()):
+            continue  # "PREL:": a tag with a stray colon
+        warnings.append(Defect("tags-cut", f"TAGS ran on into other text; cut before '{text[end.start() :][:30]}'"))
+        text = text[: end.start()]
+        break
+    comma_list = _is_comma_list(text)
+    # A person in brackets is a tag of its own; the brackets' commas mark it.
+    text = re.sub(r"\(([^()]*)\)", lambda m: ", " + m.group(1).replace(",", "\x00") + ",", text)
     chunks = [c.strip() for c in re.split(r"[,;]", text)]
     tokens: list[tuple[str, bool]] = []  # (token, ended by a comma)
     for chunk in chunks:
-        words = _TAG_TOKEN.findall(chunk.upper())
-        for k, w in enumerate(words):
-            tokens.append((w.strip(".'"), k == len(words) - 1))
+        in_brackets = "\x00" in chunk
+        for part in chunk.split("\x00"):
+            words = _TAG_TOKEN.findall(part.upper())
+            for k, w in enumerate(words):
+                # In a comma list, only a comma inside brackets joins a person.
+                tokens.append((w.strip(".'"), k == len(words) - 1 and (in_brackets or not comma_list)))
     tags: list[str] = []
     i = 0
     while i < len(tokens):
@@ -311,9 +345,10 @@ FIELDS = {
         Field(
             "tags",
             "tags",
-            r"(?:TAGS|TAGE|TAGD|TAG|TAS|TGS|TAFS)\s*[:;.]?(?=\s|$)",
-            r"(?:TAGS?|TAGE)\s*[:;]?(?=\s+[A-Z]{2,})",
-            "T",
+            r"(?:TAGS|TAGES|TAGE|TAGD|TAG|TAS|TGS|TAFS|TABS|AGS)\s*[:;.,]?(?=\s|$)",
+            # in capitals, not inside a word in lower case ("advantage in"); "Tags:" with its colon
+            r"(?-i:(?<![a-z])(?:TAGS?|TAGE)\s*[:;]?(?=\s+[A-Z]{2,}))|(?<![A-Za-z])TAGS?\s*:",
+            "TA",
             extract_tags,
             "merge",
         ),

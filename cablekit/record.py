@@ -343,8 +343,10 @@ WARNINGS = {
     # identity and date
     "no-date": "no date-time group was found; the date is unknown",
     "serial-from-de-line": "no serial on a classification line; the DE line's station serial was used",
+    "serial-repaired-from-de-line": "a serial cut short on the classification line was completed from the DE line",
     "year-from-file-name": "the year for the id was taken from the file name",
-    "year-from-decl": "the year for the id was guessed from the declassification date",
+    "year-from-decl": "the id's year was guessed from the declassification date and the years the text cites and names",
+    "year-from-citations": "the id's year was guessed as the year after the latest cable the text cites with a year",
     "id-from-source": "the text names no id; the id was taken from the source's name",
     "id-differs-from-file-name": "the file name is a different id than the one read from the text",
     # classification

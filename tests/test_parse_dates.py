@@ -11,9 +11,9 @@ from cablekit.parse.dates import (
     dateline_to_datetime,
     decl_date,
     dtg_to_datetime,
+    guess_year,
     julian_check,
     parse_meta_date,
-    year_from_decl,
 )
 from cablekit.record import full_year
 
@@ -62,10 +62,20 @@ def test_source_dates():
     assert parse_meta_date("not a date") is None
 
 
-def test_year_from_declassification_date():
-    assert year_from_decl("2018-03-25") == 2008
-    assert year_from_decl("2034-12-01") == 2009
-    assert year_from_decl("1950-01-01") is None
+def test_year_guessed_from_the_declassification_date_bounded_by_the_text():
+    # Ten years on is the most common mark; a later one only where it fits.
+    assert guess_year("2018-03-25", [], []) == 2008
+    assert guess_year("2034-12-01", [], []) == 2009  # 25 years: ten would be past the releases
+    assert guess_year("1950-01-01", [], []) is None
+    # 06NAIROBI839 (html/, partial extract): DECL 02/24/2026, the text names 2004 and 2006;
+    # ten years on (2016) is after the releases, 25 (2001) before the years named: 20.
+    assert guess_year("2026-02-24", [], [2004, 2006]) == 2006
+    # 04OTTAWA3115: DECL 11/17/2009 but the text names 2003-2005: five years on.
+    assert guess_year("2009-11-17", [], [2003, 2004, 2005]) == 2004
+    # A cable citing "03 MADRID 4211" is mostly of the year after its latest citation.
+    assert guess_year("2029-06-01", [2003, 2008], []) == 2009
+    assert guess_year(None, [2003, 2008], []) == 2009
+    assert guess_year(None, [], [2004]) is None  # named years alone are no date
 
 
 def test_a_made_up_iso_date_is_written_with_a_z():

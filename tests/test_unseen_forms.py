@@ -6,7 +6,7 @@ expected values were read from the excerpts.
 
 from conftest import DATA
 
-from cablekit import parse_file
+from cablekit import parse_file, parse_text
 
 UNSEEN = DATA / "unseen"
 
@@ -81,3 +81,34 @@ def test_ref_at_the_end_of_the_subject_line():
         ("C", "05BRASILIA658"),
         ("D", "05BRASILIA718"),
     ]
+
+
+def test_a_serial_cut_short_is_completed_from_the_de_line():
+    # "DE RUEHBU #1673/01 2361854" and "C O N F I D E N T I A L BUENOS AIRES 00167SIPDIS":
+    # five digits where six are written, and the DE line's serial begins with them.
+    r = parsed("07BUENOSAIRES1673")
+    assert r["id"] == "07BUENOSAIRES1673"
+    assert "serial-repaired-from-de-line" in r["warning_codes"]
+    # "AGS:" for TAGS, run into the E.O. line.
+    assert r["tags"] == ["PGOV", "PREL", "ECON", "SOCI", "AR"]
+    assert r["eo"]["decl"] == "2017-08-22"
+
+
+def test_header_metadata_block_and_header_again():
+    # A header, the database's block (number, date, id, origin, UNCLASSIFIED), the
+    # header again and a stray TAGS line, then "UNCLAS STATE 086845": the full
+    # classification line wins over the bare UNCLASSIFIED, and the DE line's
+    # "#6845" never replaces the six-digit serial.
+    r = parsed("09STATE86845")
+    assert r["id"] == "09STATE86845"
+    assert r["date"] == "2009-08-20T17:04:00Z"  # "R 201704Z AUG 09"
+    assert r["tags"] == ["ETTC", "KOMC", "MX"]
+    assert r["subject"] == "BLUE LANTERN LEVEL 3: POST-SHIPMENT END-USE CHECK ON LICENSE 050157579"
+
+
+def test_the_de_line_never_replaces_a_full_serial():
+    text = (DATA.parent.parent / "seeds" / "000_f96e09e439d60289.txt").read_text()
+    # The seed's DE line is "#0279"; a classification line with six digits stands.
+    for serial in ("000027", "000002", "010279"):
+        r = parse_text(text.replace("BAKU 000279", f"BAKU {serial}"), "x.txt")
+        assert r["serial"] == int(serial) and "serial-repaired-from-de-line" not in r["warning_codes"]

@@ -30,7 +30,7 @@ from ..record import (
 from ..sources.document import Document
 from . import body, metadata
 from .cleanup import normalise
-from .dates import DTG, date_in_lines, iso, julian_check, parse_meta_date, year_from_decl
+from .dates import DTG, date_in_lines, guess_year, iso, julian_check, parse_meta_date
 from .fields import FIELDS, Context, empty, store_field
 from .header import HeaderInfo, email_prelude, read_header
 from .patterns import CLASSIFIED_BY, MARKING_LEVELS, PARAGRAPH_START, PARTIAL_SENTENCE
@@ -43,7 +43,7 @@ from .preamble import (
     split_embedded,
     split_fields,
 )
-from .refs import body_citations, canonical_station
+from .refs import body_citations, canonical_station, find_citations
 
 # "1. (U) Classified by ...": a Classified By line inside the body, after the subject.
 _CLASSIFIED_BY_IN_BODY = re.compile(
@@ -117,7 +117,9 @@ def _find_classification(c: _Cable) -> None:
                 c.record["partial"] = True
                 c.lines[k] = (c.lines[k][: m.start()] + " " + c.lines[k][m.end() :]).strip()
         c.cls, c.pre_start = find_classification(c.lines, c.start)
-    if c.cls is None and (found := distant_classification(c.lines, c.start)):
+    # A bare "UNCLASSIFIED" of a metadata block may stand before the header again
+    # and the full classification line: the full line wins.
+    if (c.cls is None or not c.cls["origin"]) and (found := distant_classification(c.lines, c.start)):
         _skip_residue(c, *found)
     if c.cls is None:
         c.pre_start = c.start
@@ -237,6 +239,24 @@ def _identify(c: _Cable) -> None:
         origin = canonical_station(header["from"])
     r["origin"] = origin
     r["serial"] = cls["serial"] if cls else None
+    de_serial = int(header["station_serial"].split("/")[0]) if header and header.get("station_serial") else None
+    if r["serial"] is not None and de_serial is not None and r["serial"] % 10000 != de_serial:
+        # The DE line's station serial is the cable serial modulo 10,000: it repairs a
+        # serial cut short ("BUENOS AIRES 00167SIPDIS", DE #1673) but never replaces one.
+        # Serials are written with six digits; fewer means one was lost.
+        if (
+            cls
+            and cls["digits"] < 6
+            and len(str(de_serial)) > len(str(r["serial"]))
+            and str(de_serial).startswith(str(r["serial"]))
+        ):
+            c.warn(
+                "serial-repaired-from-de-line",
+                f"serial {r['serial']} on the classification line is cut short; {de_serial} taken from the DE line",
+            )
+            r["serial"] = de_serial
+    if r["serial"] is None and de_serial is not None and origin:
+        r["serial"] = _serial_ending(c.lines, origin, de_serial)
     if r["serial"] is None and header and header.get("station_serial"):
         # The DE line's station serial is the cable serial modulo 10,000.
         r["serial"] = int(header["station_serial"].split("/")[0])
@@ -254,7 +274,7 @@ def _identify(c: _Cable) -> None:
         c.year = full_year(int(stem_id.group("year")))
         c.warn("year-from-file-name", f"year {c.year} taken from the file name '{stem}'")
     if c.year is None:
-        c.year = _year_from_decl(c)
+        c.year = _guess_year(c)
     cable_id = make_id(c.year, origin, r["serial"])
     if cable_id:
         r["id"], r["id_from"] = cable_id, "text"
@@ -273,17 +293,55 @@ def _identify(c: _Cable) -> None:
         c.warn("no-date", "no date-time group found; date unknown")
 
 
-def _year_from_decl(c: _Cable) -> int | None:
+_STATION_NUMBER = re.compile(r"\b([A-Z][A-Z .'-]*?[A-Z])\s+0*(\d{5,7})\b")
+
+
+def _serial_ending(lines: list[str], origin: str, de_serial: int) -> int | None:
+    """A full serial of the cable's station in the text ("STATE 00086845 002 OF 003")
+    ending in the DE line's four digits, where no classification line gives one."""
+    for line in lines:
+        for m in _STATION_NUMBER.finditer(line):
+            serial = int(m.group(2))
+            words = m.group(1).split()
+            stations = {canonical_station(" ".join(words[-n:])) for n in range(1, min(3, len(words)) + 1)}
+            if serial % 10000 == de_serial and origin in stations:
+                return serial
+    return None
+
+
+# Years a text names (not those of its declassification or classification lines).
+_NAMED_YEAR = re.compile(r"(?<![\d/-])(19[4-9]\d|20[0-3]\d)(?![\d/-])")
+_DECL_LINE = re.compile(r"E\.?\s?O\.?\s?\d|DECL|DECLASSIFY|CLASSIFIED\s+BY|REASON", re.IGNORECASE)
+
+
+def _guess_year(c: _Cable) -> int | None:
+    """The year of a cable with no date, from its declassification date bounded by
+    the years of the cables it cites and the years its text names."""
     assert c.pre is not None
-    block = next((lines for name, lines in c.pre["blocks"] if name == "eo"), None)
-    if block is None:
+    eo_block = next((lines for name, lines in c.pre["blocks"] if name == "eo"), None)
+    eo = FIELDS["eo"].extract(eo_block, Context())[0] if eo_block else None
+    decl = eo["decl"] if eo else None
+    cited: list[int] = []
+    for name, lines in c.pre["blocks"]:
+        if name == "ref":
+            cited += [full_year(x["year"]) for x in find_citations(" ".join(lines)) if x["year"] is not None]
+    text = "\n".join(line for line in c.lines if not _DECL_LINE.search(line))
+    cited += [full_year(int(x["id"][:2])) for x in body_citations(text, None)]
+    named = [int(y) for y in _NAMED_YEAR.findall(text)]
+    year = guess_year(decl, cited, named)
+    if year is None:
         return None
-    eo, _ = FIELDS["eo"].extract(block, Context())
-    year = year_from_decl(eo["decl"]) if eo and eo["decl"] else None
-    if year is not None:
+    if decl:
         c.warn(
             "year-from-decl",
-            f"the cable carries no date; year {year} for its id guessed from the declassification date {eo['decl']}",
+            f"the cable carries no date; year {year} for its id guessed from the declassification date {decl}"
+            + (", bounded by the years of the cables it cites" if cited else "")
+            + (" and the years it names" if named and not cited else ""),
+        )
+    else:
+        c.warn(
+            "year-from-citations",
+            f"the cable carries no date; year {year} for its id guessed as the year after the latest cable it cites",
         )
     return year
 

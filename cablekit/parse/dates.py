@@ -109,15 +109,43 @@ def decl_date(text: str) -> date | None:
         return None
 
 
-def year_from_decl(decl: str) -> int | None:
-    """Guess the year of an undated cable from its declassification date (ISO).
+# Years after which a cable was marked for declassification, most common first.
+_DECL_OFFSETS = (10, 25, 20, 5)
+_LAST_YEAR = 2010  # the newest cables of the releases
 
-    Cables of 1995-2010 were mostly marked for declassification ten years on
-    (twenty-five for some); only used for the id, and always with a warning.
+
+def guess_year(decl: str | None, cited: list[int], named: list[int]) -> int | None:
+    """Guess the year of an undated cable; only used for its id, always with a warning.
+
+    *decl* is the declassification date (ISO), *cited* the years of the cables it
+    cites with a year written out (a citation of the same year is written without
+    one, so the cable is mostly a year younger than its latest), *named* the years
+    its text names. The declassification date alone is wrong for about one guess
+    in eight: the offset is chosen as the one the cited years, or years named well after
+    the first guess, agree with.
     """
+    if decl is None:
+        # No declassification date: the year after the latest written-out citation.
+        if not cited:
+            return None
+        year = max(cited) + 1
+        return year if 1966 <= year <= _LAST_YEAR else None
     decl_year = int(decl[:4])
-    year = decl_year - 10 if decl_year - 10 <= 2010 else decl_year - 25
-    return year if 1966 <= year <= 2010 else None
+    candidates = [decl_year - k for k in _DECL_OFFSETS if 1966 <= decl_year - k <= _LAST_YEAR]
+    if not candidates:
+        return None
+    if cited:
+        latest = max(cited)
+        for low, high in ((latest + 1, latest + 2), (latest, _LAST_YEAR)):
+            if agreeing := [y for y in candidates if low <= y <= high]:
+                return agreeing[0]
+    # Named years may be plans (a later year); they only overrule the first guess
+    # where the text talks of years well after it.
+    past = [y for y in named if y < decl_year and y <= _LAST_YEAR]
+    if past and (latest := max(past)) > candidates[0] + 1:
+        if agreeing := [y for y in candidates if latest - 1 <= y <= latest + 1]:
+            return agreeing[0]
+    return candidates[0]
 
 
 # The layouts sources use, tried before the general (and slower) date parser.

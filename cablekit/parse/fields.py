@@ -347,7 +347,7 @@ FIELDS = {
             "tags",
             r"(?:TAGS|TAGES|TAGE|TAGD|TAG|TAS|TGS|TAFS|TABS|AGS)\s*[:;.,]?(?=\s|$)",
             # in capitals, not inside a word in lower case ("advantage in"); "Tags:" with its colon
-            r"(?-i:(?<![a-z])(?:TAGS?|TAGE)\s*[:;]?(?=\s+[A-Z]{2,}))|(?<![A-Za-z])TAGS?\s*:",
+            r"(?-i:(?<![a-z])(?:TAGS?|TAGE)\s*[:;]?(?=\s+[A-Z]{2,}))|(?<![A-Za-z])TAGS?\s*:|(?-i:\b(?:AGS|TABS|TAGES)\s*:)",
             "TA",
             extract_tags,
             "merge",

@@ -29,7 +29,7 @@ from .patterns import (
 
 _SECTION = re.compile(r"\bSECTION\s+0*(\d{1,3})\s+OF\s+0*(\d{1,3})\b", re.IGNORECASE)
 _ORIGIN_SERIAL = re.compile(
-    r"^(?:(?P<year>\d{2})\s+)?(?P<origin>[A-Za-z][A-Za-z .'-]*?[A-Za-z])\s+0*(?P<serial>\d{1,7})\b"
+    r"^(?:(?P<year>\d{2})\s+)?(?P<origin>[A-Za-z][A-Za-z .'-]*?[A-Za-z])\s+(?P<zeros>0*)(?P<serial>\d{1,7})\b"
 )
 
 
@@ -39,6 +39,7 @@ class ClassificationLine(TypedDict):
     caveats: list[str]
     origin: str | None
     serial: int | None
+    digits: int  # how many digits the serial was written with ("000279": 6)
     year: int | None
     line: str
 
@@ -92,6 +93,7 @@ def parse_classification_line(line: str) -> ClassificationLine | None:
         "caveats": caveats,
         "origin": origin,
         "serial": serial,
+        "digits": len(o.group("zeros") + o.group("serial")) if o else 0,
         "year": int(year) if year else None,
         "line": line,
     }
@@ -111,6 +113,8 @@ def find_classification(lines: list[str], start: int) -> tuple[ClassificationLin
         if not line:
             continue
         if _opens_body_or_field(line):
+            if _full_line_next(lines, k):
+                continue  # a stray field line before the real classification line ("TAGS: ...")
             break
         parsed = parse_classification_line(line)
         if parsed and not parsed["origin"] and (joined := _continued(lines, k, parsed)):
@@ -124,6 +128,13 @@ def find_classification(lines: list[str], start: int) -> tuple[ClassificationLin
         if seen >= (8 if found else 4):
             break
     return found if found else (None, start)
+
+
+def _full_line_next(lines: list[str], k: int) -> bool:
+    """The next line holds a classification line with its origin and serial."""
+    j = next((j for j in range(k + 1, min(k + 3, len(lines))) if lines[j]), None)
+    parsed = parse_classification_line(lines[j]) if j is not None and not _opens_body_or_field(lines[j]) else None
+    return bool(parsed and parsed["origin"] and parsed["serial"] is not None)
 
 
 _STATION_SERIAL = re.compile(r"^(?:\d{2}\s+)?[A-Z][A-Z .'-]*?[A-Z]\s+0*\d{1,7}$")
@@ -147,6 +158,8 @@ def distant_classification(lines: list[str], start: int) -> tuple[int, Classific
     for k in range(start, min(len(lines), start + 80)):
         line = lines[k]
         if _opens_body_or_field(line):
+            if _full_line_next(lines, k):
+                continue
             return None
         parsed = parse_classification_line(line) if line else None
         if parsed and parsed["origin"] and parsed["serial"] is not None:
@@ -184,7 +197,7 @@ def split_embedded(line: str) -> list[str]:
     return [s for s in _STRONG_EMBEDDED.split(line) if s]
 
 
-_EMBEDDED_WORDS = ("TAGS", "SUBJ", "REF", "CLASSIFIED", "SUMMARY", "----", ".(", ". (")
+_EMBEDDED_WORDS = ("AGS", "TAGE", "TABS", "SUBJ", "REF", "CLASSIFIED", "SUMMARY", "----", ".(", ". (")
 
 
 def _split_at_keywords(line: str) -> list[str]:

@@ -57,7 +57,35 @@ def test_summary_between_markers():
         {"number": 1, "marking": "C", "text": "Summary: The talks went well. End Summary."},
         {"number": 2, "marking": "C", "text": "Details."},
     ]
-    assert find_summary(paragraphs) == "The talks went well"
+    assert find_summary(paragraphs) == "The talks went well."  # its last full stop is kept
+    # 09TRIPOLI65 (html/): "Summary: While Libya has ... sensitive subject. End summary."
+    text = "Summary: The case is arguably the regime's most sensitive subject.  End summary."
+    assert find_summary([{"number": 1, "marking": "C/NF", "text": text}]).endswith("sensitive subject.")
+    assert find_summary([{"number": 1, "marking": "C", "text": "All is well. (END SUMMARY)"}]) == "All is well."
+
+
+def test_what_ends_a_cable_is_not_a_signer():
+    # Real endings of corpus cables: 09STATE127892, 10BRASILIA43, 00STATE229746,
+    # 90STATE284025, 10BRASILIA136, 72TEHRAN1381, 89STATE405134.
+    body = ["1. (C) Last paragraph."]
+    for ending, signers in [
+        (["CLINTON UNQUOTE CLINTON"], ["CLINTON"]),
+        (["MINIMIZE CONSIDERED SHANNON"], ["SHANNON"]),
+        (["ALBRIGHT", "MINIMIZE CONSIDERED"], ["ALBRIGHT"]),
+        (["CONDEMN THIS ACTION"], []),
+        (["SHANNON SHANNON"], ["SHANNON"]),
+        (["EXEMPT", "HECK"], ["HECK"]),
+        (["UNQUOTE", "BAKER"], ["BAKER"]),
+        # Trailing classification, caveats, stamps and trailers are no names.
+        (["CRETZ", "", "NOFORN"], ["CRETZ"]),
+        (["CRETZ", "S E C R E T"], ["CRETZ"]),
+        (["CRETZ", "SECRET NOFORN", "NNNN"], ["CRETZ"]),
+        (["CRETZ", "Declassified/Released US Department of State EO Systematic Review 30 JUN 2005"], ["CRETZ"]),
+        # A name with a full stop, after a finished sentence; not a sentence's last words.
+        (["CRETZ."], ["CRETZ"]),
+    ]:
+        assert find_signers(body + [""] + ending)[0] == signers, ending
+    assert find_signers(["1. (C) It was a matter of growing", "TOLERANCE."])[0] == []
 
 
 def test_headings_stand_apart_and_rules_go():

@@ -112,3 +112,27 @@ def test_the_de_line_never_replaces_a_full_serial():
     for serial in ("000027", "000002", "010279"):
         r = parse_text(text.replace("BAKU 000279", f"BAKU {serial}"), "x.txt")
         assert r["serial"] == int(serial) and "serial-repaired-from-de-line" not in r["warning_codes"]
+
+
+def test_paragraph_one_typed_with_a_comma_is_not_part_of_classified_by():
+    # 08ISLAMABAD405 (html/): "for reasons 1.4 (b)(d)" then "1, (C) Summary. ..."
+    text = (
+        "C O N F I D E N T I A L ISLAMABAD 000405\n\nSIPDIS\n\nE.O. 12958: DECL: 01/26/2018\n"
+        "TAGS: PGOV PREL PK\nSUBJECT: ZARDARI ON ELECTIONS\n\n"
+        "Classified By: Anne W. Patterson, for reasons 1.4 (b)(d)\n"
+        "1, (C) Summary. During an hour and a half conversation with Ambassador on January 25, "
+        "Zardari called for deployment of the Army.\n\n2. (C) Ambassador and Polcouns paid a call.\n"
+    )
+    r = parse_text(text, "08ISLAMABAD405.txt")
+    assert r["classified_by"]["reasons"] == ["1.4(b)", "1.4(d)"]
+    assert [(p["number"], p["marking"]) for p in r["paragraphs"]] == [(1, "C"), (2, "C")]
+    # "09TRIPOLI65": the reason and paragraph 1 on one line.
+    r = parse_text(
+        text.replace(
+            "Classified By: Anne W. Patterson, for reasons 1.4 (b)(d)\n1, (C)",
+            "CLASSIFIED BY: Gene A. Cretz, Ambassador. REASON: 1.4 (b), (d) 1. (C/NF)",
+        ),
+        "09TRIPOLI65.txt",
+    )
+    assert r["classified_by"]["name"] == "Gene A. Cretz" and r["classified_by"]["reasons"] == ["1.4(b)", "1.4(d)"]
+    assert r["paragraphs"][0]["marking"] == "C/NF" and r["paragraphs"][0]["text"].startswith("Summary. During")

@@ -7,12 +7,15 @@ import re
 
 from ..record import Defect
 from .patterns import (
+    CAVEAT_LINE,
+    CLASSIFICATION_LINE,
     CLASSIFICATION_WORDS,
     MARKING_WORD,
     NOT_SIGNERS,
     PARAGRAPH_START,
     RULE,
     RULE_AT_END,
+    STAMP,
     may_hold_rule,
     underlines,
 )
@@ -27,7 +30,7 @@ _OLD_PAGE = re.compile(
 )
 # Section page markers of modern cables: "BERN 00000881  002 OF 002".
 _SECTION_PAGE = re.compile(r"^[A-Z][A-Z .'-]*?\s?\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$")
-_TRAILER = re.compile(r"^(?:NNNN|#\d{3,5}|BT|NNN|ZZZZ|##+)$")
+_TRAILER = re.compile(r"^(?:NNNN|#\d{3,5}|BT|NNN|ZZZZ|##+|MINIMIZED?\s+CONSIDERED\.?)$")
 _MARKING = re.compile(
     r"^\(\s*(?P<m>" + MARKING_WORD + r"(?:\s*/{1,2}\s*[A-Z][A-Z .]*?)?)\s*\)\s*"
     r"|^(?P<d>" + MARKING_WORD + r")\)\s+"
@@ -102,10 +105,24 @@ def remove_page_markers(lines: list[str], origin_written: str | None) -> tuple[l
     return out, removed
 
 
+_STAMP_LINE = re.compile("^" + STAMP, re.IGNORECASE)
+
+
+def _furniture(line: str) -> bool:
+    """A line at the end of a cable that is no part of its text: a blank, a
+    transmission trailer, the classification or caveats again ("NOFORN",
+    "S E C R E T"), a declassification stamp."""
+    if not line or _TRAILER.match(line) or _CLASSIFICATION_ONLY.match(line) or CAVEAT_LINE.match(line):
+        return True
+    if (m := CLASSIFICATION_LINE.match(line)) and CAVEAT_LINE.match(m.group("rest").strip(" /") or "SIPDIS"):
+        return True
+    return bool(_STAMP_LINE.match(line))
+
+
 def strip_trailer(lines: list[str]) -> list[str]:
     """Remove transmission trailers, repeated classification and blanks at the end."""
     end = len(lines)
-    while end and (not lines[end - 1] or _TRAILER.match(lines[end - 1]) or _CLASSIFICATION_ONLY.match(lines[end - 1])):
+    while end and _furniture(lines[end - 1]):
         end -= 1
     return lines[:end]
 
@@ -119,11 +136,16 @@ _SIGNER_AFTER_SENTENCE = re.compile(
 def _signer_words(line: str) -> list[str] | None:
     """Signer names on a line, or None when the line is not a signer line."""
     line = line.rstrip("# ").strip()
+    # "UNQUOTE BAKER": the end of a quoted message, then the signer.
+    # "CLINTON UNQUOTE CLINTON", "MINIMIZE CONSIDERED SHANNON": what stands before goes.
+    line = re.sub(r"^(?:.*\s)?(?:UN|END\s+)QUOTE\s+|^MINIMIZED?\s+CONSIDERED\s+", "", line)
     if not _SIGNER_LINE.match(line) or len(line) > 40:
         return None
     words = re.split(r"[ /]", line)
     if any(w.upper() in NOT_SIGNERS for w in words):
         return None
+    if len(words) == 2 and words[0] == words[1]:
+        return [words[0].upper()]  # "SHANNON SHANNON"
     # Mixed-case lines are signers only when short ("Derse", "Van Voorst").
     if line != line.upper() and len(words) > 2:
         return None
@@ -141,6 +163,15 @@ def find_signers(lines: list[str]) -> tuple[list[str], list[str]]:
             break
         last = lines[-1]
         names = _signer_words(last)
+        if (
+            names is None
+            and last.endswith((".", ","))
+            and not last.endswith("..")
+            and last.isupper()
+            and (len(lines) < 2 or not lines[-2] or lines[-2][-1] in ".!?)\"'")
+        ):
+            # "CRETZ." on a line of its own, after a finished sentence
+            names = _signer_words(last[:-1])
         if names is None:
             break
         # A one-line cable "body" is not a signer.
@@ -224,7 +255,7 @@ def split_paragraphs(lines: list[str], converted: bool, continues: bool = False)
     starts: list[tuple[int, int]] = []  # (line index, number)
     expected = None
     candidates = [
-        (k, int(m.group(1)), m.end())
+        (k, int(m.group(1) or m.group(2)), m.end())
         for k, line in enumerate(lines)
         if line[:1].isdigit() and (m := PARAGRAPH_START.match(line))
     ]
@@ -321,10 +352,11 @@ def find_summary(paragraphs: list[dict]) -> str | None:
             text = joined[m.end() :].split("\n")[0]
         else:
             text = joined[m.end() : end.start()].rstrip(" \n(")
-        text = re.sub(r"^-+\s*", "", text).strip(" .-")
+        # The last full stop before End Summary is the summary's own.
+        text = re.sub(r"^-+\s*", "", text).lstrip(" .-").rstrip(" -")
         return text or None
     if end:
         # Only "END SUMMARY": the summary is what comes before it.
-        text = joined[: end.start()].strip(" .-\n(")
+        text = joined[: end.start()].lstrip(" .-\n").rstrip(" -\n(")
         return text or None
     return None

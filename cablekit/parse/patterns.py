@@ -133,6 +133,9 @@ NOT_STATIONS = frozenset(
     """.split()
 )
 
+# Declassification stamps and the like, added to a cable when it was released.
+STAMP = r"(?:Declassified/Released|DECLASSIFIED|Derived from|DECL(?:ASSIFY)? ON)\b"
+
 # Handling markings that may stand alone in the preamble or end a line.
 CAVEATS = (
     "SIPDIS",
@@ -217,6 +220,8 @@ NOT_SIGNERS = frozenset(
     END SUMMARY COMMENT NOTE NNNN BT SIPDIS NOFORN UNCLASSIFIED CONFIDENTIAL
     SECRET UNCLAS TEXT ENDS MESSAGE TELEGRAM ENDS. ADVANCE PASS DECL NODIS
     EXDIS LIMDIS THANKS AMEN REGARDS BEST TBD ETC NEXT STEPS
+    QUOTE UNQUOTE MINIMIZE CONSIDERED EXEMPT CONDEMN THIS THE THAT ACTION PLEASE PROTECT
+    CLEARED APPROVED DRAFTED ENCLOSURE ATTACHMENT PARA PARAGRAPH
     """.split()
 )
 
@@ -314,7 +319,11 @@ def underlines(lines: list[str], k: int) -> bool:
 
 
 # A numbered paragraph: "1.", "2 .", "3.(C)".
-PARAGRAPH_START = re.compile(r"^(\d{1,3})\s?\.(?=\s|\(|$)")
+# "1. ", "1.(C)"; and "1, (C)", a comma typed for the full stop before a marking.
+# (Not "94, (C) NAVOCEANO...": a year wrapped before a REF label.)
+PARAGRAPH_START = re.compile(
+    r"^(?:(\d{1,3})\s?\.(?=\s|\(|$)|([1-9]|[1-5]\d),(?=\s?\(" + MARKING_WORD + r"[/)]))"
+)
 PARTIAL_SENTENCE = re.compile(
     r"This record is a partial extract of the original cable\.\s*"
     r"(?:The full text of the original cable is not available\.)?",

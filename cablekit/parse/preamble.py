@@ -23,6 +23,7 @@ from .patterns import (
     MARKING_WORD,
     PARAGRAPH_START,
     RULE,
+    STAMP,
     classification_level,
     underlines,
 )
@@ -176,7 +177,7 @@ _EMBEDDED = re.compile(
     # ("EGYPTREF:", "CAIROCLASSIFIED BY", "2019/12/24TAGS:"), but never UNCLASSIFIED BY.
     r"|(?<=[A-Z0-9.)])(?<!UN)(?=(?-i:REFS?\s*:|REF\(S\)\s*:|CLASSIFIED\s+BY\b|TAGS\s*:|SUBJECT\s*:))"
     # The body run on into the preamble: a marked paragraph, a summary heading, a rule.
-    r"|\s+(?=\d{1,2}\s?\.\s{0,3}\(" + MARKING_WORD + r"(?:/+[A-Z]+)?\)(?:\s|(?-i:[A-Z])))"
+    r"|\s+(?=\d{1,2}\s?[.,]\s{0,3}\(" + MARKING_WORD + r"(?:/+[A-Z]+)?\)(?:\s|(?-i:[A-Z])))"
     r"|\s+(?=(?-i:SUMMARY|Summary)\s*(?::|\.\s|-{3,}))"
     r"|\s+(?=-{4,})"
     # A handling line run into the subject: "... POLICY SENSITIVE BUT UNCLASSIFIED - PLEASE PROTECT".
@@ -184,7 +185,7 @@ _EMBEDDED = re.compile(
     re.IGNORECASE,
 )
 _STRONG_EMBEDDED = re.compile(r"\s+(?=" + FIELDS["eo"].inline + "|TAGS:|SUBJECT:)")
-_STAMP = re.compile(r"^(?:Declassified/Released|DECLASSIFIED|Derived from|DECL(?:ASSIFY)? ON)\b", re.IGNORECASE)
+_STAMP = re.compile("^" + STAMP, re.IGNORECASE)
 _REF_BULLET = re.compile(r"^(?:\(?[A-Za-z]\)|[A-Za-z][.)])\s")
 
 

@@ -40,7 +40,8 @@ def main() -> None:
     args = parser.parse_args()
     right: collections.Counter[str] = collections.Counter()
     cases = 0
-    for path in sorted(p for p in args.corpus.rglob("*") if p.is_file() and p.name not in ("README.md", "manifest.csv")):
+    skip = ("README.md", "manifest.csv")
+    for path in sorted(p for p in args.corpus.rglob("*") if p.is_file() and p.name not in skip):
         for record, _ in records_of(open_input(str(path)), str(path)):
             if not record or not record.get("date") or not (record.get("eo") or {}).get("decl"):
                 continue

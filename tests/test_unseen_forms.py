@@ -136,3 +136,31 @@ def test_paragraph_one_typed_with_a_comma_is_not_part_of_classified_by():
     )
     assert r["classified_by"]["name"] == "Gene A. Cretz" and r["classified_by"]["reasons"] == ["1.4(b)", "1.4(d)"]
     assert r["paragraphs"][0]["marking"] == "C/NF" and r["paragraphs"][0]["text"].startswith("Summary. During")
+
+
+def test_classification_lines_glued_to_what_follows():
+    # 06CAIRO493 (html/, apr-2011): a mirror's "Cable dated:" glued to the classification
+    # line, SIPDIS glued to the serial and the passing line, E.O. glued to its last word.
+    text = (
+        "Cable dated:2006-01-29T11:49:00S E C R E T SECTION 01 OF 02 CAIRO 000493SIPDISFOR THE DIRECTOR "
+        "FROM THE AMBASSADORE.O. 12958: DECL: 01/26/2016 TAGS: PTER KCRM PREL EG\n"
+        "Classified by Ambassador Francis Ricciardone for reasons 1.4 (b) and (d).\n\n"
+        "Director Mueller,\n1. (C) Thank you for\nrescheduling your visit to Egypt.\n"
+    )
+    r = parse_text(text, None)
+    assert r["id"] == "06CAIRO493" and r["date"] == "2006-01-29T11:49:00Z"
+    assert r["section"] == {"number": 1, "of": 2} and r["caveats"] == ["SIPDIS"]
+    assert r["passing"] == ["FOR THE DIRECTOR FROM THE AMBASSADOR"]
+    assert r["eo"]["decl"] == "2016-01-26" and r["tags"] == ["PTER", "KCRM", "PREL", "EG"]
+    # The serial glued to E.O., a stray quote before the line, NOFORN glued to the
+    # serial and to SIPDIS, and caveats opening a line with other words.
+    for line, extra, caveats in [
+        ("S E C R E T CAIRO 000549E.O. 12958: DECL: 01/26/2019", "", []),
+        ('"S E C R E T CAIRO 000549', "E.O. 12958: DECL: 01/26/2019\n", []),
+        ("SECRET CAIRO 000549NOFORNSIPDIS", "E.O. 12958: DECL: 01/26/2019\n", ["NOFORN", "SIPDIS"]),
+        ("SECRET CAIRO 000549", "NOFORN SIPDIS DEPT FOR NEA\nE.O. 12958: DECL: 01/26/2019\n", ["NOFORN", "SIPDIS"]),
+    ]:
+        r = parse_text(f"{line}\n{extra}TAGS: PREL EG\nSUBJECT: TEST\n\n1. (S) Text.\n", None)
+        assert r["id"] == "09CAIRO549" and r["eo"]["decl"] == "2019-01-26", line
+        assert r["caveats"] == caveats and r["classification"] == "SECRET" + ("//NOFORN" if caveats else "")
+    assert r["passing"] == ["DEPT FOR NEA"]

@@ -42,6 +42,7 @@ from .preamble import (
     parse_classification_line,
     split_embedded,
     split_fields,
+    split_tail,
 )
 from .refs import body_citations, canonical_station, find_citations
 
@@ -130,6 +131,11 @@ def _find_classification(c: _Cable) -> None:
     if len(parts) > 1:
         c.lines[c.pre_start - 1 : c.pre_start] = parts
         c.cls = parse_classification_line(parts[0]) or c.cls
+    parts = split_tail(c.lines[c.pre_start - 1], c.cls)
+    if len(parts) > 1 and (shorter := parse_classification_line(parts[0])):
+        # The caveats stay the whole line's ("... USDA FOR FAS/OA SIPDIS SENSITIVE").
+        c.lines[c.pre_start - 1 : c.pre_start] = parts
+        c.cls = {**shorter, "caveats": c.cls["caveats"]}
 
 
 def _skip_residue(c: _Cable, k: int, cls: ClassificationLine) -> None:

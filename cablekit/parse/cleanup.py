@@ -139,7 +139,24 @@ def normalise(text: str) -> tuple[list[str], list[Defect], bool]:
         warnings.append(Defect("line-continuations-removed", "backslash line continuations removed"))
     if "\t" in text:
         lines = _apart_at_tabs(lines)
+    if "Cable dated:" in text:
+        lines = _apart_after_cable_dated(lines)
     return lines, warnings, artefacts > 0
+
+
+_CABLE_DATED_GLUED = re.compile(r"^(Cable dated:\s*\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)\s*(\S.*)$")
+
+
+def _apart_after_cable_dated(lines: list[str]) -> list[str]:
+    """Some mirrors put "Cable dated:2008-05-07T17:53:00" before the text, glued to
+    the classification line: it goes on a line of its own."""
+    out = []
+    for line in lines:
+        if m := _CABLE_DATED_GLUED.match(line):
+            out += [m.group(1), m.group(2)]
+        else:
+            out.append(line)
+    return out
 
 
 def _apart_at_tabs(lines: list[str]) -> list[str]:

@@ -63,11 +63,14 @@ def dateline_to_datetime(m: re.Match) -> datetime | None:
 
 
 def date_in_lines(lines: list[str]) -> datetime | None:
-    """A date-time group standing alone near the top, or a newspaper dateline."""
+    """A date-time group standing alone near the top, a newspaper dateline, or a
+    mirror's "Cable dated:2008-05-07T17:53:00" line."""
     for line in lines:
         if (m := DTG.search(line)) and (d := dtg_to_datetime(m)):
             return d
         if (m := DATELINE.match(line)) and (d := dateline_to_datetime(m)):
+            return d
+        if line.startswith("Cable dated:") and (d := parse_meta_date(line[12:].strip())):
             return d
     return None
 

@@ -321,9 +321,7 @@ def underlines(lines: list[str], k: int) -> bool:
 # A numbered paragraph: "1.", "2 .", "3.(C)".
 # "1. ", "1.(C)"; and "1, (C)", a comma typed for the full stop before a marking.
 # (Not "94, (C) NAVOCEANO...": a year wrapped before a REF label.)
-PARAGRAPH_START = re.compile(
-    r"^(?:(\d{1,3})\s?\.(?=\s|\(|$)|([1-9]|[1-5]\d),(?=\s?\(" + MARKING_WORD + r"[/)]))"
-)
+PARAGRAPH_START = re.compile(r"^(?:(\d{1,3})\s?\.(?=\s|\(|$)|([1-9]|[1-5]\d),(?=\s?\(" + MARKING_WORD + r"[/)]))")
 PARTIAL_SENTENCE = re.compile(
     r"This record is a partial extract of the original cable\.\s*"
     r"(?:The full text of the original cable is not available\.)?",

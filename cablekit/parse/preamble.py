@@ -30,7 +30,7 @@ from .patterns import (
 
 _SECTION = re.compile(r"\bSECTION\s+0*(\d{1,3})\s+OF\s+0*(\d{1,3})\b", re.IGNORECASE)
 _ORIGIN_SERIAL = re.compile(
-    r"^(?:(?P<year>\d{2})\s+)?(?P<origin>[A-Za-z][A-Za-z .'-]*?[A-Za-z])\s+(?P<zeros>0*)(?P<serial>\d{1,7})\b"
+    r"^(?:(?P<year>\d{2})\s+)?(?P<origin>[A-Za-z][A-Za-z .'-]*?[A-Za-z])\s+(?P<zeros>0*)(?P<serial>\d{1,7})(?![0-9])"
 )
 
 
@@ -41,6 +41,7 @@ class ClassificationLine(TypedDict):
     origin: str | None
     serial: int | None
     digits: int  # how many digits the serial was written with ("000279": 6)
+    tail: str  # words after the serial that are no caveat
     year: int | None
     line: str
 
@@ -66,8 +67,21 @@ def caveats_in(text: str) -> list[str]:
     return found
 
 
+# Caveats glued to the serial or to each other ("000255NOFORNSIPDIS").
+_GLUED_CAVEAT = re.compile(
+    r"(?<=[0-9])(?=(?:NOFORN|SIPDIS|NODIS|EXDIS|LIMDIS))|(?:(?<=NOFORN|SIPDIS|LIMDIS)|(?<=NODIS|EXDIS))(?=[A-Z])"
+)
+# A stray quote before the line, as database exports leave it.
+_LEADING_QUOTE = re.compile("^[\"'\u201c\u201d\u2018\u2019`]+\\s*")
+
+
 def parse_classification_line(line: str) -> ClassificationLine | None:
     """Split a classification line into its parts, or return None."""
+    written = line
+    if line[:1] in "\"'\u201c\u201d\u2018\u2019`":
+        line = _LEADING_QUOTE.sub("", line)
+    if "DIS" in line or "NOFORN" in line:
+        line = _GLUED_CAVEAT.sub(" ", line)
     m = CLASSIFICATION_LINE.match(line)
     if not m:
         return None
@@ -82,8 +96,10 @@ def parse_classification_line(line: str) -> ClassificationLine | None:
         rest = CAVEAT_WORD.sub(" ", rest)
     rest = re.sub(r"[/]+", " ", rest).strip(" -:")
     origin = serial = year = None
+    tail = ""
     if o := _ORIGIN_SERIAL.match(rest):
         origin, serial, year = o.group("origin").upper().strip(), int(o.group("serial")), o.group("year")
+        tail = rest[o.end() :].strip(" ,-")
     elif rest:
         # A classification word opening a sentence is not a classification line.
         if re.search(r"[a-z]{3}", rest) and len(rest) > 30:
@@ -95,9 +111,34 @@ def parse_classification_line(line: str) -> ClassificationLine | None:
         "origin": origin,
         "serial": serial,
         "digits": len(o.group("zeros") + o.group("serial")) if o else 0,
+        "tail": tail,
         "year": int(year) if year else None,
-        "line": line,
+        "line": written,
     }
+
+
+_LEADING_CAVEAT_WORDS = re.compile(r"^(?:(?:NOFORN|SIPDIS|NODIS|EXDIS|LIMDIS|SENSITIVE)[\s,/]*)+")
+
+
+def split_tail(line: str, parsed: ClassificationLine) -> list[str]:
+    """A passing line run on after the serial and caveats of a classification line
+    ("RIYADH 000732SENSITIVE SIPDISNEA FOR DAS GGRAY ..."): the line as two."""
+    if not parsed["tail"] or parsed["serial"] is None or not _PASSING.match(parsed["tail"]):
+        return [line]
+    m = re.search(r"0*" + str(parsed["serial"]) + r"(?![0-9])", line)
+    if m is None:
+        return [line]
+    after = line[m.end() :]
+    caveats = _LEADING_CAVEAT_WORDS.match(_GLUED_CAVEAT.sub(" ", after).lstrip())
+    cut = len(after) - len(after.lstrip())
+    if caveats:
+        # Find where the caveats end in the written text (they may be glued).
+        words = re.findall(r"NOFORN|SIPDIS|NODIS|EXDIS|LIMDIS|SENSITIVE", caveats.group(0))
+        for word in words:
+            k = after.find(word, cut)
+            cut = k + len(word) if k >= 0 else cut
+    rest = after[cut:].strip(" ,/")
+    return [line[: len(line) - len(after) + cut].rstrip(), rest] if rest else [line]
 
 
 def _opens_body_or_field(line: str) -> bool:
@@ -184,7 +225,13 @@ _EMBEDDED = re.compile(
     r"|\s+(?=SENSITIVE\s+BUT\s+UNCLASSIFIED\b)",
     re.IGNORECASE,
 )
-_STRONG_EMBEDDED = re.compile(r"\s+(?=" + FIELDS["eo"].inline + "|TAGS:|SUBJECT:)")
+# Also glued to the serial before it: "CAIRO 000549E.O. 12958".
+# Also glued to the serial or word before it: "CAIRO 000549E.O. 12958", "AMBASSADORE.O. 12958";
+# and the text after a serial's glued SIPDIS ("000493SIPDISFOR THE DIRECTOR").
+_STRONG_EMBEDDED = re.compile(
+    r"(?:\s+|(?<=\d))(?=" + FIELDS["eo"].inline + "|TAGS:|SUBJECT:)"
+    r"|(?<=[A-Z])(?=E\.O\.\s?\d{5})|(?<=[0-9]SIPDIS)(?=[A-Z])"
+)
 _STAMP = re.compile("^" + STAMP, re.IGNORECASE)
 _REF_BULLET = re.compile(r"^(?:\(?[A-Za-z]\)|[A-Za-z][.)])\s")
 
@@ -193,7 +240,7 @@ def split_embedded(line: str) -> list[str]:
     """Split a line before unmistakable field keywords (E.O. 12958, TAGS:, SUBJECT:)."""
     # Substring tests first: most lines hold none of the keywords, and the split's
     # regex stops at every space.
-    if "E." not in line and "EO" not in line and "TAGS:" not in line and "SUBJECT:" not in line:
+    if not any(word in line for word in ("E.", "EO", "TAGS:", "SUBJECT:", "SIPDIS")):
         return [line] if line else []
     return [s for s in _STRONG_EMBEDDED.split(line) if s]
 
@@ -294,6 +341,12 @@ def split_fields(lines: list[str], start: int) -> Preamble:
         elif CAVEAT_LINE.match(line) or LOOSE_CAVEAT.match(line):
             caveats.extend(caveats_in(line))
             current = None
+        elif m := _LEADING_CAVEATS.match(line):
+            # "NOFORN SIPDIS DEPT FOR NEA", "SIPDIS NOFORN PGOV": the caveats, then
+            # the rest of the line read as a line of its own.
+            caveats.extend(caveats_in(m.group(1)))
+            lines[i] = m.group(2)
+            continue
         elif _STAMP.match(line):
             stamps.append(line)
             current = None
@@ -312,6 +365,7 @@ def split_fields(lines: list[str], start: int) -> Preamble:
     return {"blocks": blocks, "caveats": caveats, "passing": passing, "stamps": stamps, "end": i}
 
 
+_LEADING_CAVEATS = re.compile(r"^((?:(?:NOFORN|SIPDIS|NODIS|EXDIS|LIMDIS)[\s,/]+)+)(\S.*)$")
 _PASSING = re.compile(r"^(?:[A-Z][\w/-]*\s+){0,2}(?:FOR|PASS|PASS TO)\s+[A-Z]", re.IGNORECASE)
 
 

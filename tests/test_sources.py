@@ -192,6 +192,23 @@ def test_fragment_followed_by_a_csv_record():
     assert r["origin"] == "THEHAGUE"
 
 
+def test_fragment_rows_in_the_loose_dialect_give_their_date():
+    # 04THEHAGUE2735: "UNCLASSIFIED//FOR" / "OFFICIAL USE ONLY" unquoted over two lines,
+    # and the body cut off before its closing quote.
+    r = one("fragments/04THEHAGUE2735.txt")
+    assert r["date"] == "2004-10-22T15:09:00Z" and r["id"] == "04THEHAGUE2735"
+    assert r["classification"] == "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
+    # 08JEDDAH84: the classification unquoted on the line after the origin, a comma
+    # after the body; and "SECTION 01" / "OF 02 JEDDAH 000084" over two lines.
+    r = one("fragments/08JEDDAH84.txt")
+    assert r["date"] == "2008-02-19T06:18:00Z" and r["id"] == "08JEDDAH84"
+    assert r["section"] == {"number": 1, "of": 2} and r["origin"] == "JEDDAH"
+    assert "id-mismatch" not in r["warning_codes"]
+    # 06THEHAGUE2415: a whole <pre> (not cut off), then '",' and the row.
+    r = one("fragments/06THEHAGUE2415.txt")
+    assert r["date"] == "2006-11-08T16:22:00Z" and r["id"] == "06THEHAGUE2415"
+
+
 def test_fragment_stub_is_reported_not_a_crash():
     items = list(iter_records(str(INPUTS / "fragments/05VIENNA3833.txt")))
     assert len(items) == 1 and items[0][0] is None and "Appears in these articles" in items[0][1]
@@ -297,7 +314,7 @@ def test_whole_folder_through_the_cli(validator):
     result = CliRunner().invoke(cli, ["parse", "--json", str(INPUTS)])
     assert result.exit_code == 0  # the stub fragment holds no cable: passed over, not a failure
     lines = result.stdout.splitlines()
-    assert len(lines) == 22
+    assert len(lines) == 25
     for line in lines:
         assert not list(validator.iter_errors(json.loads(line)))
     assert "05VIENNA3833.txt: passed over, no cable" in result.stderr
@@ -308,7 +325,7 @@ def test_parallel_workers_give_the_same_records_in_the_same_order():
     two_jobs = CliRunner().invoke(cli, ["parse", "--json", "-j", "2", str(INPUTS), str(DATA / "cables")])
     assert one_job.exit_code == two_jobs.exit_code == 0
     assert one_job.stdout == two_jobs.stdout
-    assert len(one_job.stdout.splitlines()) == 22 + len(list((DATA / "cables").iterdir()))
+    assert len(one_job.stdout.splitlines()) == 25 + len(list((DATA / "cables").iterdir()))
 
 
 def test_output_file_plain_and_compressed_and_errors_file(tmp_path):
@@ -322,11 +339,11 @@ def test_output_file_plain_and_compressed_and_errors_file(tmp_path):
         assert result.stdout == ""
         with reader(target, "rt", encoding="utf-8") as handle:
             ids = [json.loads(line)["id"] for line in handle]
-        assert len(ids) == 22 and ids[0] == "02ANKARA8852"
+        assert len(ids) == 25 and ids[0] == "02ANKARA8852"
         (passed,) = [json.loads(line) for line in errors.read_text().splitlines()]
         assert passed["path"].endswith("05VIENNA3833.txt") and passed["passed_over"] is True
         assert "Appears in these articles" in passed["reason"]
-        assert "wrote 22 records" in result.stderr and "passed over 1 without a cable, failed 0" in result.stderr
+        assert "wrote 25 records" in result.stderr and "passed over 1 without a cable, failed 0" in result.stderr
         assert not list(tmp_path.glob("*.part"))
 
 

@@ -28,7 +28,9 @@ from .patterns import (
     underlines,
 )
 
-_SECTION = re.compile(r"\bSECTION\s+0*(\d{1,3})\s+OF\s+0*(\d{1,3})\b", re.IGNORECASE)
+# "SECTION 01 OF 02", also misspelt ("SCTION", "ECTION", "SECTON").
+_SECTION = re.compile(r"\b(?:S?ECTION|SCTION|SECTON)\s+0*(\d{1,3})\s+OF\s+0*(\d{1,3})\b", re.IGNORECASE)
+_SECTION_WORD = re.compile(r"^(?:S?ECTION|SCTION|SECTON)\b", re.IGNORECASE)
 _ORIGIN_SERIAL = re.compile(
     r"^(?:(?P<year>\d{2})\s+)?(?P<origin>[A-Za-z][A-Za-z .'-]*?[A-Za-z])\s+(?P<zeros>0*)(?P<serial>\d{1,7})(?![0-9])"
 )
@@ -97,7 +99,8 @@ def parse_classification_line(line: str) -> ClassificationLine | None:
     rest = re.sub(r"[/]+", " ", rest).strip(" -:")
     origin = serial = year = None
     tail = ""
-    if o := _ORIGIN_SERIAL.match(rest):
+    if (o := _ORIGIN_SERIAL.match(rest)) and not _SECTION_WORD.match(o.group("origin")):
+        # ("SECTION 01", its "OF 02 JEDDAH 000084" on the next line: no station.)
         origin, serial, year = o.group("origin").upper().strip(), int(o.group("serial")), o.group("year")
         tail = rest[o.end() :].strip(" ,-")
     elif rest:
@@ -179,6 +182,7 @@ def _full_line_next(lines: list[str], k: int) -> bool:
     return bool(parsed and parsed["origin"] and parsed["serial"] is not None)
 
 
+_SECTION_OF = re.compile(r"^OF\s+\d{1,3}\s+[A-Z][A-Z .'-]*\s0*\d{1,7}\b")  # "SECTION 01" / "OF 02 JEDDAH 000084"
 _STATION_SERIAL = re.compile(r"^(?:\d{2}\s+)?[A-Z][A-Z .'-]*?[A-Z]\s+0*\d{1,7}$")
 
 
@@ -186,7 +190,7 @@ def _continued(lines: list[str], k: int, parsed: ClassificationLine) -> tuple[Cl
     """A classification line whose station and serial went to the next line
     ("C O N F I D E N T I A L SECTION 01 OF 02", "", "TRIPOLI 000133"): one line again."""
     j = next((j for j in range(k + 1, min(k + 3, len(lines))) if lines[j]), None)
-    if j is None or not _STATION_SERIAL.match(lines[j]):
+    if j is None or not (_STATION_SERIAL.match(lines[j]) or _SECTION_OF.match(lines[j])):
         return None
     whole = parse_classification_line(f"{lines[k]} {lines[j]}")
     if whole is None or not whole["origin"]:
@@ -222,7 +226,7 @@ _EMBEDDED = re.compile(
     r"|\s+(?=(?-i:SUMMARY|Summary)\s*(?::|\.\s|-{3,}))"
     r"|\s+(?=-{4,})"
     # A handling line run into the subject: "... POLICY SENSITIVE BUT UNCLASSIFIED - PLEASE PROTECT".
-    r"|\s+(?=SENSITIVE\s+BUT\s+UNCLASSIFIED\b)",
+    r"|\s+(?=(?:THIS\s+(?:CABLE|MESSAGE|TELEGRAM)\s+IS\s+)?SENSITIVE\s+BUT\s+UNCLASSIFIED\b)",
     re.IGNORECASE,
 )
 # Also glued to the serial before it: "CAIRO 000549E.O. 12958".
@@ -271,7 +275,9 @@ def _segments(line: str, in_field: bool = False) -> list[str]:
     return _split_at_keywords(line)
 
 
-_HANDLING = re.compile(r"^SENSITIVE\s+BUT\s+UNCLASSIFIED\b", re.IGNORECASE)
+_HANDLING = re.compile(
+    r"^(?:THIS\s+(?:CABLE|MESSAGE|TELEGRAM)\s+IS\s+)?SENSITIVE\s+BUT\s+UNCLASSIFIED\b", re.IGNORECASE
+)
 # Where the body begins, when it begins on a line of the preamble's.
 _SUMMARY_HEADING = re.compile(r"^(?:SUMMARY|Summary)\s*(?::|\.\s|-{3,}|$)")
 
@@ -321,6 +327,9 @@ def split_fields(lines: list[str], start: int) -> Preamble:
             current = None
             blank_before = False
             i += 1
+            # "... PLEASE HANDLE" / "ACCORDINGLY.": the statement's last word on the next line.
+            if not line.endswith(".") and i < len(lines) and len(lines[i]) < 30 and lines[i].endswith("."):
+                i += 1
             continue
         if current and not kind and (_opens_body(line) or _underlined(lines, i)):
             # "Classified By: ...", then "------- SUMMARY -------", "Summary" over a rule

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 
 from ..record import make_id
-from .patterns import NOT_STATIONS, POST_PREFIXES, STATION_ALIASES
+from .patterns import NOT_STATIONS, POST_PREFIXES, STATION_ALIASES, STATIONS
+
+_KNOWN_STATIONS = STATIONS | frozenset(STATION_ALIASES.values())
 
 _PREFIX = re.compile(r"^(?:" + "|".join(re.escape(p) for p in POST_PREFIXES) + r")\s+", re.IGNORECASE)
 
@@ -120,8 +122,6 @@ def citation_id(cite: dict, default_year: int | None) -> tuple[str | None, bool]
 # "(EMBASSY KUWAIT/TASK FORCE TELCON, BAGHDAD 4399)", or after "REF" or "REFTEL".
 _BRACKETED = re.compile(r"\(([^()\n]{4,100})\)")
 _BODY_REF = re.compile(r"\b(?:REFTEL|REF)S?\b[.:]?\s+((?:\d{2}\s+)?[A-Z][A-Z .'-]{1,30}\s\d{1,7})")
-# Years and amounts that look like serials in parentheses: "(JANUARY 1990)", "(USD 25)".
-_NOT_CITED = frozenset("SINCE UNTIL ABOUT SOME OVER UNDER ROOM TOTAL USD US EUR GBP YEN RMB VOL NO".split())
 
 
 def body_citations(text: str, year: int | None) -> list[dict]:
@@ -135,8 +135,8 @@ def body_citations(text: str, year: int | None) -> list[dict]:
             continue
         for part in re.split(r"[;,]\s*(?=\D)", span.upper()):
             for cite in find_citations(part):
-                if cite["station"] in _NOT_CITED or cite["station"] is None:
-                    continue
+                if cite["station"] not in _KNOWN_STATIONS:
+                    continue  # "(THE UNITED STATES RANKED 39)", "(ALMOST 130)": prose
                 if cite["year"] is None and 1900 <= cite["serial"] <= 2030 and len(str(cite["serial"])) == 4:
                     continue  # "(KABUL 2009)": a place and a year, not a cable
                 cid, inferred = citation_id(cite, year)

@@ -165,3 +165,21 @@ def test_tags_keyword_inside_a_word_is_not_a_field():
     assert r["tags"] == ["ECON", "EAID", "KIPR", "EG"]
     assert r["subject"] == "EGYPT TO RATIFY MADRID PROTOCOL"
     assert [p["number"] for p in r["paragraphs"]] == [1, 2, 3]
+
+
+def test_tags_visitor_after_ovip_and_country_glued_to_a_tag():
+    # Corpus pages write the visitor of an official visit without a comma
+    # ("TAGS: OVIP CLINTON HILLA...", "TAGS: OVIP BIDEN JOSEPH").
+    assert extract_tags(["TAGS: OVIP BIDEN JOSEPH PREL"], Context())[0] == ["OVIP", "BIDEN, JOSEPH", "PREL"]
+    assert extract_tags(["TAGS: OVIP PREL PGOV"], Context())[0] == ["OVIP", "PREL", "PGOV"]
+    # 01VATICAN6098 (csv/): "VTPREL" is the country and the tag, both already listed.
+    assert extract_tags(["TAGS: PREL, RM, VT, VTPREL"], Context())[0] == ["PREL", "RM", "VT"]
+    assert extract_tags(["TAGS: KFLU AEMR ASEC AMEDCASCKFLO TBIO"], Context())[0] == [
+        "KFLU",
+        "AEMR",
+        "ASEC",
+        "AMED",
+        "CASC",
+        "KFLO",
+        "TBIO",
+    ]

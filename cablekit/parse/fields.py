@@ -78,7 +78,8 @@ def _split_glued(token: str) -> list[str]:
     rest = token
     while rest:
         for size in (4, 2):
-            if rest[:size] in KNOWN_TAGS or (size == 2 and len(rest) == 2):
+            # A two-letter piece is a country code: at the end, or before a known tag ("VEPREL").
+            if rest[:size] in KNOWN_TAGS or (size == 2 and (len(rest) == 2 or rest[2:6] in KNOWN_TAGS)):
                 pieces.append(rest[:size])
                 rest = rest[size:]
                 break
@@ -144,6 +145,20 @@ def extract_tags(lines: list[str], ctx: Context) -> tuple[list[str], list[Defect
             i += 1
             continue
         nxt = tokens[i + 1][0] if i + 1 < len(tokens) else None
+        # After OVIP (an official visit) the visitor: "OVIP CLINTON HILLARY PREL".
+        if (
+            tags
+            and tags[-1] == "OVIP"
+            and nxt
+            and not tokens[i][1]
+            and not _is_code(tok)
+            and not _is_code(nxt)
+            and tok.isalpha()
+            and nxt.isalpha()
+        ):
+            tags.append(f"{tok}, {nxt}")
+            i += 2
+            continue
         # A person tag: SURNAME, GIVEN (two words that are not codes).
         if (
             nxt

@@ -172,7 +172,7 @@ def test_tags_visitor_after_ovip_and_country_glued_to_a_tag():
     # ("TAGS: OVIP CLINTON HILLA...", "TAGS: OVIP BIDEN JOSEPH").
     assert extract_tags(["TAGS: OVIP BIDEN JOSEPH PREL"], Context())[0] == ["OVIP", "BIDEN, JOSEPH", "PREL"]
     assert extract_tags(["TAGS: OVIP PREL PGOV"], Context())[0] == ["OVIP", "PREL", "PGOV"]
-    # 01VATICAN6098 (csv/): "VTPREL" is the country and the tag, both already listed.
+    # The start of 01VATICAN6098's TAGS line (csv/): "VTPREL" is the country and the tag, both listed.
     assert extract_tags(["TAGS: PREL, RM, VT, VTPREL"], Context())[0] == ["PREL", "RM", "VT"]
     assert extract_tags(["TAGS: KFLU AEMR ASEC AMEDCASCKFLO TBIO"], Context())[0] == [
         "KFLU",

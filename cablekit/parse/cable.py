@@ -85,7 +85,7 @@ class _Cable:
 def _clean(c: _Cable, text: str) -> bool:
     c.lines, warnings, c.converted = normalise(text)
     c.warnings.extend(warnings)
-    if copy := metadata.database_copy(c.lines):
+    if ("header ends" in text or "HEADER ENDS" in text) and (copy := metadata.database_copy(c.lines)):
         # A database record written out as text: its fields are the source's metadata.
         c.embedded, c.lines = copy
         c.warn("database-copy-read", "the text is a database record: its fields were read as the source's metadata")
@@ -219,8 +219,8 @@ def _weigh_markings(c: _Cable) -> None:
     cables of the development corpus.)"""
     r = c.record
     marks = [p["marking"].upper() for p in r["paragraphs"] if p.get("marking")]
-    parts = [re.split(r"/+", m) for m in marks]
-    levels = {MARKING_LEVELS[p[0].strip()] for p in parts if p[0].strip() in MARKING_LEVELS}
+    firsts = {m.split("/", 1)[0].strip() for m in marks}
+    levels = {MARKING_LEVELS[f] for f in firsts if f in MARKING_LEVELS}
     level = c.level
     if level is None and levels:
         level = next(name for name in (lv.name for lv in LEVELS) if name in levels)
@@ -316,7 +316,8 @@ def _serial_ending(lines: list[str], origin: str, de_serial: int) -> int | None:
 
 
 # Years a text names (not those of its declassification or classification lines).
-_NAMED_YEAR = re.compile(r"(?<![\d/-])(19[4-9]\d|20[0-3]\d)(?![\d/-])")
+# (No look-behind at its start, which would slow the scan; the character before is checked in code.)
+_NAMED_YEAR = re.compile(r"(?:19[4-9]\d|20[0-3]\d)(?![\d/-])")
 _DECL_LINE = re.compile(r"E\.?\s?O\.?\s?\d|DECL|DECLASSIFY|CLASSIFIED\s+BY|REASON", re.IGNORECASE)
 
 
@@ -331,9 +332,12 @@ def _guess_year(c: _Cable) -> int | None:
     for name, lines in c.pre["blocks"]:
         if name == "ref":
             cited += [full_year(x["year"]) for x in find_citations(" ".join(lines)) if x["year"] is not None]
-    text = "\n".join(line for line in c.lines if not _DECL_LINE.search(line))
+    end = c.pre["end"]
+    text = "\n".join([line for line in c.lines[:end] if not _DECL_LINE.search(line)] + c.lines[end:])
     cited += [full_year(int(x["id"][:2])) for x in body_citations(text, None)]
-    named = [int(y) for y in _NAMED_YEAR.findall(text)]
+    named = [
+        int(m.group()) for m in _NAMED_YEAR.finditer(text) if not m.start() or text[m.start() - 1] not in "0123456789/-"
+    ]
     year = guess_year(decl, cited, named)
     if year is None:
         return None

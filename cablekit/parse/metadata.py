@@ -153,7 +153,7 @@ _DUMP_KEYS = {"refid": "id", "date": "date", "origin": "origin", "classification
 def database_copy(lines: list[str]) -> tuple[dict[str, Any], list[str]] | None:
     """(metadata, the header and cable lines) of a database record written out as text,
     or None where the lines are not one."""
-    end = next((k for k, line in enumerate(lines) if _HEADER_ENDS.match(line)), None)
+    end = next((k for k, line in enumerate(lines) if line[:5] == "-----" and _HEADER_ENDS.match(line)), None)
     if end is None:
         return None
     start = next((k for k in range(end) if lines[k].startswith("refid:")), None)

@@ -133,12 +133,16 @@ _SIGNER_AFTER_SENTENCE = re.compile(
 )
 
 
+_BEFORE_SIGNER = re.compile(r"^(?:.*\s)?(?:UN|END\s+)QUOTE\s+|^MINIMIZED?\s+CONSIDERED\s+")
+
+
 def _signer_words(line: str) -> list[str] | None:
     """Signer names on a line, or None when the line is not a signer line."""
     line = line.rstrip("# ").strip()
     # "UNQUOTE BAKER": the end of a quoted message, then the signer.
     # "CLINTON UNQUOTE CLINTON", "MINIMIZE CONSIDERED SHANNON": what stands before goes.
-    line = re.sub(r"^(?:.*\s)?(?:UN|END\s+)QUOTE\s+|^MINIMIZED?\s+CONSIDERED\s+", "", line)
+    if "QUOTE" in line or "MINIMIZ" in line:
+        line = _BEFORE_SIGNER.sub("", line)
     if not _SIGNER_LINE.match(line) or len(line) > 40:
         return None
     words = re.split(r"[ /]", line)

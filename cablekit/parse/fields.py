@@ -406,16 +406,17 @@ def inline_keywords(*names: str) -> str:
     return "|".join(FIELDS[name].inline for name in names)
 
 
-_FIRST = frozenset(
-    "".join(f.first for f in FIELDS.values()).upper() + "".join(f.first for f in FIELDS.values()).lower()
-)
+# The keyword patterns a line can open with, by its first character: most preamble
+# lines are tried against one pattern instead of all of them.
+_BY_FIRST: dict[str, list[tuple[str, re.Pattern]]] = {}
+for _name, _field in FIELDS.items():
+    for _ch in dict.fromkeys(_field.first.upper() + _field.first.lower()):
+        _BY_FIRST.setdefault(_ch, []).append((_name, _STARTS[_name]))
 
 
 def field_kind(line: str) -> tuple[str | None, re.Match | None]:
     """The field a preamble line opens, and its keyword's match; (None, None) for others."""
-    if line[:1] not in _FIRST:
-        return None, None
-    for name, pattern in _STARTS.items():
+    for name, pattern in _BY_FIRST.get(line[:1], ()):
         if m := pattern.match(line):
             return name, m
     return None, None

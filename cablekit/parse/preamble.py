@@ -10,6 +10,7 @@ extractors' job.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TypedDict
 
@@ -216,19 +217,32 @@ def distant_classification(lines: list[str], start: int) -> tuple[int, Classific
 # Keywords that start a new field in the middle of a line that opens a field
 # ("TAGS: PREL SUBJECT: ..."), and the unmistakable ones that split any preamble line
 # ("C O N F I D E N T I A L STATE 000284 SIPDIS E.O. 12958: ...").
-_EMBEDDED = re.compile(
+# The alternatives of that split, each tried only on lines that hold what any match of
+# it holds: the whole alternation, tried at every position of every line, cost more
+# than the rest of the preamble.
+_EMBEDDED_PARTS = (
+    # A keyword after a space, or glued to the word before it where the line breaks
+    # were lost ("EGYPTREF:", "CAIROCLASSIFIED BY", "2019/12/24TAGS:"), but never
+    # UNCLASSIFIED BY.
     r"\s+(?=(?:" + inline_keywords("tags", "subject", "ref", "classified_by") + r")(?:\s|$))"
-    # Where the line breaks were lost, a field keyword glued to the word before it
-    # ("EGYPTREF:", "CAIROCLASSIFIED BY", "2019/12/24TAGS:"), but never UNCLASSIFIED BY.
-    r"|(?<=[A-Z0-9.)])(?<!UN)(?=(?-i:REFS?\s*:|REF\(S\)\s*:|CLASSIFIED\s+BY\b|TAGS\s*:|SUBJECT\s*:))"
+    r"|(?<=[A-Z0-9.)])(?<!UN)(?=(?-i:REFS?\s*:|REF\(S\)\s*:|CLASSIFIED\s+BY\b|TAGS\s*:|SUBJECT\s*:))",
     # The body run on into the preamble: a marked paragraph, a summary heading, a rule.
-    r"|\s+(?=\d{1,2}\s?[.,]\s{0,3}\(" + MARKING_WORD + r"(?:/+[A-Z]+)?\)(?:\s|(?-i:[A-Z])))"
-    r"|\s+(?=(?-i:SUMMARY|Summary)\s*(?::|\.\s|-{3,}))"
-    r"|\s+(?=-{4,})"
+    r"\s+(?=\d{1,2}\s?[.,]\s{0,3}\(" + MARKING_WORD + r"(?:/+[A-Z]+)?\)(?:\s|(?-i:[A-Z])))",
+    r"\s+(?=(?-i:SUMMARY|Summary)\s*(?::|\.\s|-{3,}))",
+    r"\s+(?=-{4,})",
     # A handling line run into the subject: "... POLICY SENSITIVE BUT UNCLASSIFIED - PLEASE PROTECT".
-    r"|\s+(?=(?:THIS\s+(?:CABLE|MESSAGE|TELEGRAM)\s+IS\s+)?SENSITIVE\s+BUT\s+UNCLASSIFIED\b)",
-    re.IGNORECASE,
+    r"\s+(?=(?:THIS\s+(?:CABLE|MESSAGE|TELEGRAM)\s+IS\s+)?SENSITIVE\s+BUT\s+UNCLASSIFIED\b)",
 )
+_MARK_AHEAD = re.compile(r"\d\s?[.,]\s{0,3}\(")
+_ALL_PARTS = (True,) * len(_EMBEDDED_PARTS)
+
+
+@functools.lru_cache(maxsize=64)
+def _embedded(parts: tuple[bool, ...]) -> re.Pattern:
+    """The alternation of the _EMBEDDED_PARTS that *parts* selects."""
+    return re.compile("|".join(p for p, chosen in zip(_EMBEDDED_PARTS, parts, strict=True) if chosen), re.IGNORECASE)
+
+
 # Also glued to the serial before it: "CAIRO 000549E.O. 12958".
 # Also glued to the serial or word before it: "CAIRO 000549E.O. 12958", "AMBASSADORE.O. 12958";
 # and the text after a serial's glued SIPDIS ("000493SIPDISFOR THE DIRECTOR").
@@ -244,20 +258,46 @@ def split_embedded(line: str) -> list[str]:
     """Split a line before unmistakable field keywords (E.O. 12958, TAGS:, SUBJECT:)."""
     # Substring tests first: most lines hold none of the keywords, and the split's
     # regex stops at every space.
-    if not any(word in line for word in ("E.", "EO", "TAGS:", "SUBJECT:", "SIPDIS")):
+    if not ("E." in line or "EO" in line or "TAGS:" in line or "SUBJECT:" in line or "SIPDIS" in line):
         return [line] if line else []
     return [s for s in _STRONG_EMBEDDED.split(line) if s]
 
 
-_EMBEDDED_WORDS = ("AGS", "TAGE", "TABS", "SUBJ", "REF", "CLASSIFIED", "SUMMARY", "----", ".(", ". (")
-
-
 def _split_at_keywords(line: str) -> list[str]:
+    parts = _ALL_PARTS
     if line.isascii():  # case-blind matching reaches beyond ASCII
         upper = line.upper()
-        if not any(word in upper for word in _EMBEDDED_WORDS):
+        if not (
+            "AGS" in upper
+            or "TAGE" in upper
+            or "TABS" in upper
+            or "SUBJ" in upper
+            or "REF" in upper
+            or "CLASSIFIED" in upper
+            or "SUMMARY" in upper
+            or "----" in upper
+            or ".(" in upper
+            or ". (" in upper
+        ):
             return [line] if line else []
-    return [s.strip() for s in _EMBEDDED.split(line) if s and s.strip()]
+        # A keyword that opens the line splits nothing, so what a split needs is looked
+        # for from the second character on ("TAGS" opening a line holds "AGS" there).
+        tail = upper[1:]
+        parts = (
+            "TAG" in tail
+            or "TABS" in tail
+            or "SUBJ" in tail
+            or "REF" in tail
+            or "CLASSIFIED" in tail
+            or "AGS" in (upper[2:] if upper[:1] == "T" else tail),
+            "(" in tail and _MARK_AHEAD.search(line) is not None,
+            "SUMMARY" in tail,
+            "----" in tail,
+            "SENSITIVE" in tail,
+        )
+        if not any(parts):
+            return [line.strip()] if line.strip() else []
+    return [s.strip() for s in _embedded(parts).split(line) if s and s.strip()]
 
 
 def _segments(line: str, in_field: bool = False) -> list[str]:

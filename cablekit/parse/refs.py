@@ -120,8 +120,13 @@ def citation_id(cite: dict, default_year: int | None) -> tuple[str | None, bool]
 
 # A citation in the body stands in parentheses: "(BAGHDAD 4237)", "(SEE BOGOTA 315)",
 # "(EMBASSY KUWAIT/TASK FORCE TELCON, BAGHDAD 4399)", or after "REF" or "REFTEL".
-_DIGIT = re.compile(r"\d")
-_BRACKETED = re.compile(r"\(([^()\n]{4,100})\)")
+_TWO_LETTERS = re.compile(r"[A-Z][^A-Z]*[A-Z]")
+# What any citation holds: a station's last letter, then its serial (or year) after
+# white space, or glued to it ("09CAIRO0561").
+_CITE_HINT = re.compile(r"[A-Z'.-]\s*\d")
+_LIST_SPLIT = re.compile(r"[;,]\s*(?=\D)")
+# (Only spans that hold a digit, the one test most spans fail; their length is checked in code.)
+_BRACKETED = re.compile(r"\(([^()\n\d]*\d[^()\n]*)\)")
 # (Written to open with its literal word, which the regex engine finds fast; the word
 # boundary before it is checked in code.)
 _BODY_REF = re.compile(r"REF(?:TEL)?S?\b[.:]?\s+((?:\d{2}\s+)?[A-Z][A-Z .'-]{1,30}\s\d{1,7})")
@@ -132,12 +137,13 @@ def body_citations(text: str, year: int | None) -> list[dict]:
     without repeats."""
     found: list[dict] = []
     seen = set()
-    spans = [m.group(1) for m in _BRACKETED.finditer(text)]
-    spans += [m.group(1) for m in _BODY_REF.finditer(text) if not m.start() or not text[m.start() - 1].isalpha()]
+    spans = [span for span in _BRACKETED.findall(text) if 4 <= len(span) <= 100]
+    if "REF" in text:
+        spans += [m.group(1) for m in _BODY_REF.finditer(text) if not m.start() or not text[m.start() - 1].isalpha()]
     for span in spans:
-        if not _DIGIT.search(span):
-            continue
-        for part in re.split(r"[;,]\s*(?=\D)", span.upper()):
+        for part in _LIST_SPLIT.split(span.upper()):
+            if not _TWO_LETTERS.search(part) or not _CITE_HINT.search(part):
+                continue  # "(2008)", "(80 PERCENT)": no station, or none with a number after it
             for cite in find_citations(part):
                 if cite["station"] not in _KNOWN_STATIONS:
                     continue  # "(THE UNITED STATES RANKED 39)", "(ALMOST 130)": prose

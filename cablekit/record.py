@@ -361,6 +361,7 @@ WARNINGS = {
     "invalid-decl-date": "the declassification date is not a valid date",
     "glued-tag-split": "tags written without a space between them were split",
     "duplicate-tags": "a tag that occurred twice was kept once",
+    "subject-cut": "a SUBJECT written in capitals ran on into a line of lower-case prose and was cut there",
     "tags-cut": "the TAGS list ran on into other text (a classification line, a label, prose) and was cut there",
     "ref-year-inferred": "a reference's year was not written and was taken from the citing cable",
     "no-classification-reason": "the Classified By line gives no reason",

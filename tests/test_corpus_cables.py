@@ -91,7 +91,7 @@ CASES = [
     ("08BRASILIA429.txt", "references.1.id", None),
     ("08BRASILIA429.txt", "classified_by.reasons", ["1.5(d)"]),
     # Person tag with an initial.
-    ("09SINGAPORE529.txt", "tags.1", "STEINBERG, JAMES B"),
+    ("09SINGAPORE529.txt", "tags.1", "STEINBERG, JAMES B."),
     ("09SINGAPORE529.txt", "signers", ["SHIELDS"]),
     ("09BEIJING2963.txt", "eo", {"order": "12958", "decl": None, "text": "decl: after korean unification"}),
     ("09BEIJING2963.txt", "signers", ["HUNTSMAN"]),

@@ -119,7 +119,7 @@ def test_tags_in_a_comma_list_are_never_a_person():
     ]
     # A person in brackets stays one, in a comma list too (09BEIJING2963, CO(DUNCAN, CAMERON)).
     tags = extract_tags(["TAGS: OVIP (STEINBERG, JAMES B.), PREL, PARM"], Context())[0]
-    assert tags == ["OVIP", "STEINBERG, JAMES B", "PREL", "PARM"]
+    assert tags == ["OVIP", "STEINBERG, JAMES B.", "PREL", "PARM"]  # the initial keeps its full stop
     tags = extract_tags(["TAGS: ELAB, PHUM, PGOV, CVIS, CASC, CO(DUNCAN, CAMERON)"], Context())[0]
     assert tags[-2:] == ["CO", "DUNCAN, CAMERON"]
     # Without commas between the codes, SURNAME, GIVEN is a person.
@@ -183,3 +183,35 @@ def test_tags_visitor_after_ovip_and_country_glued_to_a_tag():
         "KFLO",
         "TBIO",
     ]
+
+
+def test_tags_continuation_lines():
+    # 09BEIJING2963 (converted to lower case): the list goes on after a line ending in a comma.
+    tags = extract_tags(
+        ["Tags: ovip (steinberg, james b.), prel, parm, pgov, econ,", "etra, mnuc, marr, ch, jp, kn, ks, ir"], Context()
+    )[0]
+    assert tags[:2] == ["OVIP", "STEINBERG, JAMES B."] and tags[-3:] == ["KN", "KS", "IR"]
+    # 09STATE11937: a wrapped line in capitals is more tags, its comma list no person.
+    tags = extract_tags(["TAGS: OVIP CLINTON HILLARY PREL KPAL FR IR RS", "NATO, UK, CN"], Context())[0]
+    assert tags == ["OVIP", "CLINTON, HILLARY", "PREL", "KPAL", "FR", "IR", "RS", "NATO", "UK", "CN"]
+    # A comma at a line's end separates two tags, never a surname from a given name.
+    assert extract_tags(["TAGS: PGOV, PREL,", "KDEM"], Context())[0] == ["PGOV", "PREL", "KDEM"]
+    # A line of lower-case prose after the TAGS line is no tags (and says so).
+    tags, warnings = extract_tags(["TAGS: PREL PGOV", "and the minister said"], Context())
+    assert tags == ["PREL", "PGOV"] and [w.code for w in warnings] == ["tags-cut"]
+
+
+def test_subject_in_capitals_ends_at_prose():
+    # A subject in capitals, then an action request on the next line (a real cable's preamble).
+    lines = [
+        "SUBJECT: SWEDISH DEPUTY PM URGES SENIOR USG VISITS TO SWEDEN DURING",
+        "EU PRESIDENCY; WANTS TO LAUNCH U.S.-EU ALERNATIVE ENERGY PARTNERSHIP AT U.S.-EU SUMMIT",
+        "This is an Action request. Please see para 2.",
+    ]
+    subject, warnings = extract_subject(lines, Context())
+    assert subject.endswith("AT U.S.-EU SUMMIT") and [w.code for w in warnings] == ["subject-cut"]
+    # A subject in mixed case goes on over its lines, and a redaction is no prose.
+    lines = ["SUBJECT: Framework Convention on Tobacco Control (FCTC): Canadian", "response to demarche"]
+    assert extract_subject(lines, Context())[0].endswith("Canadian response to demarche")
+    lines = ["SUBJECT: IRAN: NINJA BLACK BELT MASTER DETAILS USE OF", "MARTIAL ARTS CLUBS FOR REPRESSION; xxxxxxxxxxxx"]
+    assert extract_subject(lines, Context())[0].endswith("REPRESSION; xxxxxxxxxxxx")

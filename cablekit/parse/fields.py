@@ -116,8 +116,22 @@ def _is_comma_list(text: str) -> bool:
     return False
 
 
+def _tag_lines(lines: list[str]) -> tuple[list[str], str | None]:
+    """The lines of a TAGS block that hold tags: a line after the first goes on with
+    them when it is in capitals, as tags are written, or the line before ends with a
+    comma ("Tags: prel, pgov," / "pins, tu"); a line of lower-case text is not tags."""
+    for k in range(1, len(lines)):
+        line = lines[k]
+        if any(ch.islower() for ch in line) and not lines[k - 1].rstrip().endswith(","):
+            return lines[:k], line
+    return lines, None
+
+
 def extract_tags(lines: list[str], ctx: Context) -> tuple[list[str], list[Defect]]:
     warnings = []
+    lines, prose = _tag_lines(lines)
+    if prose is not None:
+        warnings.append(Defect("tags-cut", f"TAGS ran on into other text; cut before '{prose[:30]}'"))
     text = " ".join(_without_keyword(lines))
     for end in _TAGS_END.finditer(text):
         if end.group("key") and _is_code(end.group("key").strip().upper()):
@@ -125,11 +139,13 @@ def extract_tags(lines: list[str], ctx: Context) -> tuple[list[str], list[Defect
         warnings.append(Defect("tags-cut", f"TAGS ran on into other text; cut before '{text[end.start() :][:30]}'"))
         text = text[: end.start()]
         break
-    comma_list = _is_comma_list(text)
+    # A comma ending a line separates two tags ("PGOV, PREL,", "KDEM"), never a name.
+    comma_list = _is_comma_list(text) or any(line.rstrip().endswith(",") for line in lines[:-1])
     # A person in brackets is a tag of its own; the brackets' commas mark it.
     text = re.sub(r"\(([^()]*)\)", lambda m: ", " + m.group(1).replace(",", "\x00") + ",", text)
     chunks = [c.strip() for c in re.split(r"[,;]", text)]
     tokens: list[tuple[str, bool]] = []  # (token, ended by a comma)
+    initials: set[int] = set()
     for chunk in chunks:
         in_brackets = "\x00" in chunk
         for part in chunk.split("\x00"):
@@ -137,6 +153,8 @@ def extract_tags(lines: list[str], ctx: Context) -> tuple[list[str], list[Defect
             for k, w in enumerate(words):
                 # In a comma list, only a comma inside brackets joins a person.
                 tokens.append((w.strip(".'"), k == len(words) - 1 and (in_brackets or not comma_list)))
+                if len(w) == 2 and w[1] == "." and w[0].isalpha():
+                    initials.add(len(tokens) - 1)  # "JAMES B.": an initial keeps its full stop
     tags: list[str] = []
     i = 0
     while i < len(tokens):
@@ -175,7 +193,7 @@ def extract_tags(lines: list[str], ctx: Context) -> tuple[list[str], list[Defect
             continue
         # A lone letter is the initial of the person tag before it ("STEINBERG, JAMES B").
         if len(tok) == 1 and tags and ", " in tags[-1]:
-            tags[-1] += f" {tok}"
+            tags[-1] += f" {tok}." if i in initials else f" {tok}"
             i += 1
             continue
         pieces = _split_glued(tok)
@@ -194,10 +212,22 @@ def extract_tags(lines: list[str], ctx: Context) -> tuple[list[str], list[Defect
 MARKING_PREFIX = re.compile(r"^\(\s*" + MARKING_WORD + r"(?:\s*/{1,2}\s*[A-Z][A-Z ,]*)?\s*\)\s*", re.IGNORECASE)
 
 
+_LOWER_WORD = re.compile(r"\b(?!x+\b)[a-z]{3,}\b")  # (not a redaction, "xxxxxx")
+
+
 def extract_subject(lines: list[str], ctx: Context) -> tuple[str | None, list[Defect]]:
-    text = MARKING_PREFIX.sub("", _join(_without_keyword(lines)))
+    warnings = []
+    lines = _without_keyword(lines)
+    # A subject written in capitals ends where a line of lower-case prose begins
+    # ("... AT U.S.-EU SUMMIT" / "This is an Action request. Please see para 2.").
+    for k in range(1, len(lines)):
+        if _LOWER_WORD.search(lines[k]) and all(line.upper() == line for line in lines[:k]):
+            warnings.append(Defect("subject-cut", f"the subject ran on into prose; cut before '{lines[k][:30]}'"))
+            lines = lines[:k]
+            break
+    text = MARKING_PREFIX.sub("", _join(lines))
     text = _SUBJECT_AGAIN.sub("", text)  # "SUBJECT: SUBJECT: ..."
-    return (text or None), []
+    return (text or None), warnings
 
 
 # --- REF -------------------------------------------------------------------

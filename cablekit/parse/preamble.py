@@ -249,6 +249,8 @@ def _embedded(parts: tuple[bool, ...]) -> re.Pattern:
 _STRONG_EMBEDDED = re.compile(
     r"(?:\s+|(?<=\d))(?=" + FIELDS["eo"].inline + "|TAGS:|SUBJECT:)"
     r"|(?<=[A-Z])(?=E\.O\.\s?\d{5})|(?<=[0-9]SIPDIS)(?=[A-Z])"
+    # A misspelt TAGS label after other words: "DECL: 08/22/2017 AGS: PGOV".
+    r"|\s+(?=(?:AGS|TABS|TAGES):)"
 )
 _STAMP = re.compile("^" + STAMP, re.IGNORECASE)
 _REF_BULLET = re.compile(r"^(?:\(?[A-Za-z]\)|[A-Za-z][.)])\s")
@@ -258,7 +260,16 @@ def split_embedded(line: str) -> list[str]:
     """Split a line before unmistakable field keywords (E.O. 12958, TAGS:, SUBJECT:)."""
     # Substring tests first: most lines hold none of the keywords, and the split's
     # regex stops at every space.
-    if not ("E." in line or "EO" in line or "TAGS:" in line or "SUBJECT:" in line or "SIPDIS" in line):
+    if not (
+        "E." in line
+        or "EO" in line
+        or "TAGS:" in line
+        or "SUBJECT:" in line
+        or "SIPDIS" in line
+        or "AGS:" in line
+        or "ABS:" in line
+        or "GES:" in line
+    ):
         return [line] if line else []
     return [s for s in _STRONG_EMBEDDED.split(line) if s]
 

@@ -6,6 +6,7 @@ columns), 09ABUJA671 from the <pre> text of its html/ page. Expected values
 were read from the excerpts.
 """
 
+import pytest
 from conftest import DATA
 
 from cablekit import parse_file, parse_text
@@ -215,3 +216,89 @@ def test_subject_in_capitals_ends_at_prose():
     assert extract_subject(lines, Context())[0].endswith("Canadian response to demarche")
     lines = ["SUBJECT: IRAN: NINJA BLACK BELT MASTER DETAILS USE OF", "MARTIAL ARTS CLUBS FOR REPRESSION; xxxxxxxxxxxx"]
     assert extract_subject(lines, Context())[0].endswith("REPRESSION; xxxxxxxxxxxx")
+
+
+@pytest.mark.parametrize(
+    "lines, name, title",
+    [
+        # 04PARIS8159: the wrapping cut REASONS ("reaso" / "ns").
+        (
+            ["Classified By: Political Minister-Counselor Josiah Rosenblatt for reaso", "ns 1.4 (b) and (d)."],
+            "Josiah Rosenblatt",
+            "Political Minister-Counselor",
+        ),
+        # 09BAGHDAD383: and the name ("Michae" / "l Corbin"); a title with "for" in it.
+        (
+            [
+                "Classified By: Minister-Counselor for Political Military Affairs Michae",
+                "l Corbin for reasons 1.4 (b, d).",
+            ],
+            "Michael Corbin",
+            "Minister-Counselor for Political Military Affairs",
+        ),
+        # 09BEIJING3313: a mistyped title word ("Minster").
+        (
+            ["Classified By: Political Minster Counselor Aubrey Carlson. Reasons 1.4  (b/d)."],
+            "Aubrey Carlson",
+            "Political Minster Counselor",
+        ),
+        # 09MEXICO3101: "Charge d' Affaires" with a space.
+        (
+            ["Classified By: Charge d' Affaires John Feeley.", "Reason: 1.4 (b),(d)."],
+            "John Feeley",
+            "Charge d' Affaires",
+        ),
+        # 10STATE17263: the initial between two names, a surname of two words.
+        (["Classified By: ISN Acting A/S Vann H. Van Diepen.  Reason 1.5 (D)"], "Vann H. Van Diepen", "ISN Acting A/S"),
+        # 96STATE194868: the suffix after a comma stays with the name.
+        (
+            [
+                "CLASSIFIED BY E. GIBSON LANPHER, JR., ACTING",
+                "ASSISTANT SECRETARY OF STATE FOR SOUTH ASIAN AFFAIRS,",
+                "DEPARTMENT OF STATE. REASON: 1.5(D).",
+            ],
+            "E. GIBSON LANPHER, JR.",
+            "ACTING ASSISTANT SECRETARY OF STATE FOR SOUTH ASIAN AFFAIRS, DEPARTMENT OF STATE",
+        ),
+        # 01STATE192153: the name first, the title after it without a comma.
+        (
+            [
+                "CLASSIFIED BY DONALD CAMP DEPUTY  ASSISTANT SECRETARY",
+                "FOR SOUTH ASIAN AFFAIRS; REASON: 1.5 (B) AND (D).",
+            ],
+            "DONALD CAMP",
+            "DEPUTY ASSISTANT SECRETARY FOR SOUTH ASIAN AFFAIRS",
+        ),
+        # 04PARIS9137: the title goes on after the name.
+        (
+            ["Classified By: CHARGE D'AFFAIRES ALEX WOLFF, EMBASSY PARIS", "FOR REASONS 1.4B AND D."],
+            "ALEX WOLFF",
+            "CHARGE D'AFFAIRES, EMBASSY PARIS",
+        ),
+        # 03DAMASCUS6920: a note in brackets after the name.
+        (
+            ["Classified By: Charge D'Affaires Gene A. Cretz", "(Releasable to Former NEA A/S Richard Murphy)"],
+            "Gene A. Cretz",
+            "Charge D'Affaires",
+        ),
+    ],
+)
+def test_classified_by_name_and_title(lines, name, title):
+    value, _ = FIELDS["classified_by"].extract(lines, Context())
+    assert (value["name"], value["title"]) == (name, title)
+
+
+def test_classified_by_after_an_entire_text_marking():
+    # 95DAMASCUS5748 (cables.csv): paragraph 1 marks the whole text, then Classified By.
+    text = (
+        "C O N F I D E N T I A L SECTION 01 OF 02 DAMASCUS 005748\n\nLONDON FOR TUELLER; PARIS FOR ALLEGRONE\n\n"
+        "E.O.  12356:  DECL:  11/1/15\nTAGS:  PGOV, PREL, SY, IS, XF\n"
+        "SUBJECT:  HAFIZ AL-ASAD: LAST DEFENDER OF ARABS\n\n"
+        "1. CONFIDENTIAL - ENTIRE TEXT.  CLASSIFIED BY:\n"
+        "CHRISTOPHER W.S. ROSS, AMBASSADOR.  REASON: 1.5 (D) .\n\n"
+        "2. SUMMARY: THE IMAGE OF HAFIZ AL-ASAD AS THE LAST\n"
+    )
+    r = parse_text(text)
+    assert r["classified_by"]["name"] == "CHRISTOPHER W.S. ROSS"
+    assert r["classified_by"]["title"] == "AMBASSADOR"
+    assert r["classified_by"]["reasons"] == ["1.5(d)"]

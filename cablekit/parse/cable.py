@@ -47,8 +47,12 @@ from .preamble import (
 from .refs import body_citations, canonical_station, find_citations
 
 # "1. (U) Classified by ...": a Classified By line inside the body, after the subject.
+# Also after the marking of a whole text: "1. CONFIDENTIAL - ENTIRE TEXT.  CLASSIFIED BY DCM ...".
 _CLASSIFIED_BY_IN_BODY = re.compile(
-    r"^(?:\d{1,2}\s?\.\s*)?(?:\(\s*\w+\s*\)\s*)?(" + CLASSIFIED_BY + r".*)$", re.IGNORECASE
+    r"^(?:\d{1,2}\s?\.\s*)?(?:\(\s*\w+\s*\)\s*)?"
+    r"(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED\s+OFFICIAL\s+USE)\s*-+\s*ENTIRE\s+TEXT\.?\s*)?"
+    r"(" + CLASSIFIED_BY + r".*)$",
+    re.IGNORECASE,
 )
 
 

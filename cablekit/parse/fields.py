@@ -293,8 +293,15 @@ def extract_refs(lines: list[str], ctx: Context) -> tuple[list[dict[str, Any]], 
 
 # --- Classified By ---------------------------------------------------------
 
+# The word REASON(S) also as wrapping broke it ("for re ason", "REA SONS", "f or reasons")
+# or as it was mistyped ("reaons", "Reas (b)").
+_REASON_WORD = r"(?:r ?e ?a ?s ?o ?n ?s?|reaons?|reas(?=\s*\())"
 _REASON_SPLIT = re.compile(
-    r"[,;.]?\s*\b(?:for\s+)?(?:reasons?|per|under)\b\s*:?|,\s*(?=1\.\d)|\s+(?=1\.[4-6]\b)", re.IGNORECASE
+    r"[,;.:]?\s*\b(?:f ?o ?r\s+)?(?:" + _REASON_WORD + r"|per|under)\b\s*:?"
+    r"|,\s*(?=1\.\d)|(?:\s+for)?\s+(?=1\.[4-6]\b)"
+    # the line cut off after "for", or in the word ("FOR REA", then a blank line)
+    r"|,?\s+for(?:\s+r ?e?a?s?o?n?s?)?\s*$",
+    re.IGNORECASE,
 )
 _REASON = re.compile(r"\b1\s?\.\s?([4-6])\s*(.*?)(?=\b1\s?\.\s?[4-6]\b|$)", re.IGNORECASE)
 _LETTER = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
@@ -319,39 +326,164 @@ def reasons_in(text: str) -> list[str]:
 _TITLES = frozenset(w.strip(",") for w in TITLE_WORDS)
 
 
-def _title_and_name(who: str) -> tuple[str | None, str | None]:
+_BROKEN_NAME = re.compile(r"\b([A-Z]) ([a-z]{2,})\b")
+_SUFFIX = re.compile(r"^(?:JR|SR|II|III|IV)\.?,?$", re.IGNORECASE)
+_INITIAL = re.compile(r"^(?:[A-Z0]\.)+,?$|^[A-Z],?$")  # "C.", "W.S.", "A"; "0." a mistyped O.
+_CONNECTOR = frozenset(("FOR", "AND", "OF", "TO", "THE", "D'", "DE", "IN", "ON"))
+_PARTICLES = frozenset("van von der den de da del di du la le bin ibn al".split())  # "Carol van Voorst"
+_SAME_LABEL = re.compile(r"^(?:this\s+(?:message|cable|telegram)\s+(?:is\s+)?)?classified\s+by\b\s*:?\s*", re.I)
+
+
+# Title words of six letters or more with one letter left out: "Minster", "Couselor",
+# "Ambassaor", "REPRESENATIVE" are the titles mistyped.
+_TITLE_TYPOS = frozenset(t[:i] + t[i + 1 :] for t in _TITLES if len(t) >= 6 and t.isalpha() for i in range(len(t)))
+
+
+def _is_title_word(word: str) -> bool:
+    bare = word.upper().strip(",.").replace("0", "O")  # "COUNSEL0R"
+    if bare in _TITLES or word.upper().strip(",") in _TITLES or any(p in _TITLES for p in bare.split("-") if p):
+        return True
+    if len(bare) < 6 or not bare.isalpha():
+        return False
+    # A letter left out, one too many, or two swapped ("Cheif").
+    return (
+        bare in _TITLE_TYPOS
+        or any(bare[:i] + bare[i + 1 :] in _TITLES for i in range(len(bare)))
+        or any(bare[:i] + bare[i + 1] + bare[i] + bare[i + 2 :] in _TITLES for i in range(len(bare) - 1))
+    )
+
+
+def _trailing_name(words: list[str]) -> int:
+    """Where the name begins in the words of a Classified By line, read from the end: a
+    surname, initials, at most three name words (one after a middle initial), a suffix;
+    it ends at a title word, a connector ("for", "and"), brackets or a lower-case word."""
+    k, full, since_initial = len(words), 0, None
+    while k > 0:
+        word = words[k - 1]
+        bare = word.strip(",")
+        if _SUFFIX.match(bare) and full == 0:
+            k -= 1
+            continue
+        if bare in _PARTICLES and full >= 1 and k > 1:
+            k -= 1
+            continue
+        if bare[:1] in '"\u201c' and bare[1:2].isupper():
+            k -= 1  # a nickname in quotes: A. "Hoot" Baez
+            continue
+        if _INITIAL.match(bare):
+            if full == 0 or not (bare.endswith(".") or full == 1 or k == 1):
+                break  # a letter before the given name is no initial ("AFFAIR S ROBERT LUKE")
+            since_initial = 0
+            k -= 1
+            continue
+        if (
+            not bare[:1].isupper()
+            or _is_title_word(bare)
+            or "(" in bare
+            or "/" in bare
+            or bare.upper() in _CONNECTOR
+            or full == 3
+            or since_initial == 1
+        ):
+            break
+        full += 1
+        if since_initial is not None:
+            since_initial += 1
+        k -= 1
+    if full == 3 and k > 0 and words[k - 1].upper() in _CONNECTOR:
+        k += 1  # "AMBASSADOR TO SUDAN TIMOTHY CARNEY": the word after TO is the title's
+    return k
+
+
+def _title_and_name(who: str, name_first: bool = True) -> tuple[str | None, str | None]:
     if re.match(r"(?i)derived\s+from\b", who):
         return None, None  # "Derived from Multiple Sources": no person
     who = who.replace("\u2019", "'")
-    if "," in who and not re.match(r"(?i)(charge|cda|ambassador)\b.*,\s*a\.?\s*i\.?\b", who):
+    who = _SAME_LABEL.sub("", who)  # "This message classified by ...", the label again
+    who = re.sub(r"\s*\([^()]*\)\s*$", "", who) or who  # "... Gene A. Cretz (Releasable to ...)"
+    # A letter that wrapping cut off a title word: "ECONOMIC AFFAIR S ROBERT LUKE".
+    who = re.sub(
+        r"\b([A-Za-z]{3,}) ([A-Za-z])\b",
+        lambda m: m.group(1) + m.group(2) if (m.group(1) + m.group(2)).upper() in _TITLES else m.group(0),
+        who,
+    )
+    # A word broken by wrapping: "Hoyt Y ee" is "Hoyt Yee".
+    who = _BROKEN_NAME.sub(lambda m: m.group(0) if m.group(2) in _WORDS else m.group(1) + m.group(2), who)
+    if (
+        name_first
+        and "," in who
+        and not re.match(r"(?i)(charge|cda|ambassador)\b.*,\s*a\.?\s*i\.?\b", who)
+        and not re.search(r"\s[A-Z],\s*[A-Z][a-z]", who)  # "Luis G, Moreno": a comma typed for a full stop
+    ):
         # "David J. Hazarian, Regional Security Officer, RSO": name first, title after.
         first, rest = who.split(",", 1)
-        t, n = _title_and_name(first)
+        if m := re.match(r"\s*((?:JR|SR|II|III|IV)\.?)(?=,|$)", rest, re.IGNORECASE):
+            first, rest = f"{first}, {m.group(1)}", rest[m.end() :]  # "THOMAS W. SIMONS, JR., AMBASSADOR"
+        t, n = _title_and_name(first, name_first=False)
         if n and t is None and len(n.split()) <= 4:
             return rest.strip(" ,") or None, n
+        if n and t and len(n.split()) <= 4 and rest.strip(" ,"):
+            return f"{t}, {rest.strip(' ,')}", n  # "CHARGE D'AFFAIRES ALEX WOLFF, EMBASSY PARIS"
     words = who.split()
     k = 0
-    while k < len(words) and (words[k].upper().strip(",") in _TITLES or "/" in words[k]):
+    while k < len(words) and (_is_title_word(words[k]) or "/" in words[k]):
         k += 1
-    title = " ".join(words[:k]).strip(" ,") or None
-    name = " ".join(words[k:]).strip(" ,;.") or None
-    if name and not re.search(r"[A-Za-z]{2}", name):
-        name = None
-    if title is None and name and len(name.split()) > 3:
-        # "EcoPol Chief Mike Hammer": an unknown title before a two- or three-word name.
-        parts = name.split()
-        size = 3 if re.fullmatch(r"[A-Z]\.", parts[-2]) else 2
-        title, name = " ".join(parts[:-size]), " ".join(parts[-size:])
+    tail = words[k:]
+    if len(tail) > 3 and _is_title_word(tail[-1]) and tail[-1].upper() not in _CONNECTOR:
+        # "DONALD CAMP DEPUTY ASSISTANT SECRETARY FOR SOUTH ASIAN AFFAIRS": the name first.
+        cut = next((j for j, w in enumerate(tail) if _is_title_word(w)), len(tail))
+        if 2 <= cut <= 4 and sum(map(_is_title_word, tail[cut:])) >= 2 and not _INITIAL.match(tail[cut - 1]):
+            return " ".join(words[:k] + tail[cut:]).strip(" ,") or None, " ".join(tail[:cut]).strip(" ,;.:-")
+    start = _trailing_name(tail) if len(tail) > 2 else 0
+    if start >= len(tail):
+        start = 0
+    title = " ".join(words[: k + start]).strip(" ,-") or None
+    written = " ".join(tail[start:])
+    name = written.strip(" ,;.:-")
+    if re.search(r"\b(?:JR|SR|Jr|Sr)$", name) and "." in written[len(name) :]:
+        name += "."  # "EDWARD G. ABINGTON, JR."
+    if not re.search(r"[A-Za-z]{2}", name):
+        return title, None
     return title, name
+
+
+# Short words a wrapped line may open with that are words of their own, not the end of one.
+_WORDS = frozenset(
+    "a an and as at by de di du e.o for from in of on or per the to under via with reason reasons".split()
+)
+
+
+def _unwrap_words(lines: list[str]) -> list[str]:
+    """Lines of a field whose wrapping cut words ("... Hoyt Y" / "ee for reasons",
+    "for re" / "ason 1.4"): a line opening with a lower-case piece that is no word of its
+    own goes on the word before it."""
+    out = [lines[0]] if lines else []
+    for line in lines[1:]:
+        piece = line.lstrip().split(" ", 1)[0]
+        if (
+            out
+            and piece.isalpha()
+            and piece.islower()
+            and piece not in _WORDS
+            and out[-1].rstrip()[-1:].isalpha()
+            and out[-1].split()[-1].lower() not in _WORDS
+        ):
+            out[-1] = out[-1].rstrip() + line.lstrip()
+        else:
+            out.append(line)
+    return out
 
 
 def extract_classified_by(lines: list[str], ctx: Context) -> tuple[dict[str, Any], list[Defect]]:
     text = _join(lines)
+    lines = _unwrap_words(lines)
     body = re.sub(r"^\s*:?\s*", "", _join(_without_keyword(lines)))
     who = _REASON_SPLIT.split(body, maxsplit=1)[0].strip(" ,;.")
     # "Classified By: ..., E.O. 12958, reasons": the order is not part of the name.
     who = _ORDER_AFTER.split(who)[0].strip(" ,;")
     title, name = _title_and_name(who)
+    if name and re.search(r"\b(?:JR|SR|Jr|Sr)$", name) and name + "." in body:
+        name += "."  # (the full stop went with the reason's split)
     reasons = reasons_in(body)
     warnings = [] if reasons else [Defect("no-classification-reason", f"no classification reason found in '{text}'")]
     return {"name": name, "title": title, "reasons": reasons, "text": text}, warnings

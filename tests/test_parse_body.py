@@ -1,5 +1,6 @@
 """parse.body: page furniture, numbered paragraphs, summary and signers."""
 
+import pytest
 from conftest import CABLES
 
 from cablekit import parse_bytes, parse_text
@@ -106,3 +107,40 @@ def test_headings_stand_apart_and_rules_go():
         "energy target by 2020.\n\nMiddle East/Iran"
     )
     assert paragraphs[1]["text"] == "The Dutch are eager to play a constructive role in the Middle East Peace Process."
+
+
+@pytest.mark.parametrize(
+    "tail, signers",
+    [
+        # 88DAMASCUS1795 (cables.csv): the signer after MINIMIZE CONSIDERED on its line.
+        (
+            "ABROAD ON A DOLLAR SALARY, APPARENTLY, DO NOT \nCOMPENSATE FOR THE HARDSHIPS OF LIVING IN TEHRAN. \n"
+            " \n9.  MINIMIZE CONSIDERED.  EAGLETON \n",
+            ["EAGLETON"],
+        ),
+        # 78TEHRAN389: a declassification stamp over two lines after the signer.
+        (
+            "AMOUZEGAR IN EFFORT TO REVERSE RELATIVE LIBERALIZATION OF \nRECENT MONTHS. \n \nSULLIVAN \n \n"
+            "CONFIDENTIAL \n \nDeclassified/Released US Department of State EO Systematic \nReview 30 JUN 2006 \n",
+            ["SULLIVAN"],
+        ),
+        # 85BEIRUT2659: a note of the communications center after the signer.
+        (
+            "IMPENDING CLASHES, SUQ AL-GHARB HAS REMAINED CURIOUSLY \nQUIET.  END COMMENT. \n \nBARTHOLOMEW \n \n"
+            "NOTE BY OC/T:  HEADING AS RECEIVED.  CORRECTION TO FOLLOW. \n",
+            ["BARTHOLOMEW"],
+        ),
+        # 01VATICAN4659: the release database's footer, and a stray '>'.
+        (
+            "MINISTER TAURAN WILL SOON BE DISCUSSING ISRAEL WITH THE \nAMBASSADOR. \nNICHOLSON \n \n"
+            "                       CONFIDENTIAL \n \n> \n \n\n 2001VATICA04659 - Classification: CONFIDENTIAL \n\n",
+            ["NICHOLSON"],
+        ),
+        # 03OTTAWA768: the signer written twice, once in mixed case.
+        ("it intended to do its part in a, UN-led reconstruction \neffort. \n \nKelly \nKELLY \n", ["KELLY"]),
+    ],
+)
+def test_signers_after_the_text(tail, signers):
+    found, rest = find_signers([line.strip() for line in tail.split("\n")])  # as the clean-up leaves them
+    assert found == signers
+    assert all(line.upper() not in signers for line in rest)  # the signer lines left the text

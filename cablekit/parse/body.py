@@ -108,11 +108,24 @@ def remove_page_markers(lines: list[str], origin_written: str | None) -> tuple[l
 _STAMP_LINE = re.compile("^" + STAMP, re.IGNORECASE)
 
 
+# After the signer: a communications center's note ("NOTE BY OC/T: HEADING AS RECEIVED",
+# "NOTE: NOT PASSED TO ABOVE ADDRESSEE(S)"), a release database's footer
+# ("2004CARACA01540 - UNCLASSIFIED", "2002ROME01748 - Classification: SECRET"), stray marks.
+_AFTER_SIGNER = re.compile(
+    r"^(?:NOTE\s+BY\s+[A-Z/]+\s*:|NOTE\s*:\s*NOT\s+PASSED\b)"
+    r"|^\d{4}[A-Z]{3,}\d{3,}\s*-\s*(?:Classification:\s*)?(?:" + CLASSIFICATION_WORDS + r")\b"
+    r"|^[.>]+$",
+    re.IGNORECASE,
+)
+
+
 def _furniture(line: str) -> bool:
     """A line at the end of a cable that is no part of its text: a blank, a
     transmission trailer, the classification or caveats again ("NOFORN",
-    "S E C R E T"), a declassification stamp."""
+    "S E C R E T"), a declassification stamp, a note of the communications center."""
     if not line or _TRAILER.match(line) or _CLASSIFICATION_ONLY.match(line) or CAVEAT_LINE.match(line):
+        return True
+    if _AFTER_SIGNER.match(line):
         return True
     if (m := CLASSIFICATION_LINE.match(line)) and CAVEAT_LINE.match(m.group("rest").strip(" /") or "SIPDIS"):
         return True
@@ -124,10 +137,21 @@ def strip_trailer(lines: list[str]) -> list[str]:
     end = len(lines)
     while end and _furniture(lines[end - 1]):
         end -= 1
+    # A declassification stamp over two lines ("Declassified/Released US Department of
+    # State EO Systematic" / "Review 30 JUN 2006"): the stamp's first line and what follows.
+    for k in range(end - 1, max(end - 3, 0) - 1, -1):
+        if lines[k].startswith("Declassified/Released"):
+            end = k
+            while end and _furniture(lines[end - 1]):
+                end -= 1
+            break
     return lines[:end]
 
 
 _SIGNER_LINE = re.compile(r"^[A-Z][A-Za-z'\-]+(?:[ /][A-Z][A-Za-z'\-]+){0,2}\s*#*$")
+# In a cable written in capitals, the signer after the end of the text on its line:
+# "REPORT.  END OF TEXT. BAKER", "21.  BEIRUT MINIMIZE CONSIDERED.  EAGLETON".
+_END_OF_TEXT = re.compile(r"\b(?:END\s+(?:OF\s+)?TEXT|MINIMIZED?\s+CONSIDERED)\.$")
 _SIGNER_AFTER_SENTENCE = re.compile(
     r"^(?P<text>.*[.!?\")\]])\s+(?P<signer>[A-Z][A-Z'\-]{2,}(?: [A-Z][A-Z'\-]+)?)\s*#*$"
 )
@@ -167,8 +191,14 @@ def find_signers(lines: list[str]) -> tuple[list[str], list[str]]:
             break
         last = lines[-1]
         names = _signer_words(last)
+        if signers and names and (signers[0].isupper() and not last.isupper()):
+            if [n.upper() for n in names] == signers:
+                lines = strip_trailer(lines[:-1])  # "Kelly" over "KELLY": the signer once
+                continue
+            break  # "City" over "ARREAGA": a line of the text, written otherwise than the signer
         if (
             names is None
+            and not signers
             and last.endswith((".", ","))
             and not last.endswith("..")
             and last.isupper()
@@ -185,7 +215,11 @@ def find_signers(lines: list[str]) -> tuple[list[str], list[str]]:
         lines = strip_trailer(lines[:-1])
     if not signers and lines:
         m = _SIGNER_AFTER_SENTENCE.match(lines[-1])
-        if m and m.group("signer").split()[0] not in NOT_SIGNERS and re.search(r"[a-z]", m.group("text")):
+        if (
+            m
+            and m.group("signer").split()[0] not in NOT_SIGNERS
+            and (re.search(r"[a-z]", m.group("text")) or _END_OF_TEXT.search(m.group("text")))
+        ):
             signers = [m.group("signer")]
             lines = lines[:-1] + [m.group("text")]
     return signers, lines

@@ -144,3 +144,32 @@ def test_signers_after_the_text(tail, signers):
     found, rest = find_signers([line.strip() for line in tail.split("\n")])  # as the clean-up leaves them
     assert found == signers
     assert all(line.upper() not in signers for line in rest)  # the signer lines left the text
+
+
+def test_summary_headings_and_labels():
+    # 04PANAMA2274: "SUMMARY AND INTRODUCTION" heads paragraph 1, no End Summary.
+    first = (
+        "With a new, more PRC-friendly Panama government in office on September 1, the question of whether "
+        "newly inaugurated President Martin Torrijos might drop Panama's long-standing diplomatic recognition "
+        "of the Republic of China (Taiwan) in favor of the People's Republic of China (PRC) continues to simmer."
+    )
+    paragraphs = [
+        {"number": None, "marking": None, "text": "SUMMARY AND INTRODUCTION"},
+        {"number": 1, "marking": "C", "text": first},
+        {"number": 2, "marking": "C", "text": "The Democratic Revolutionary Party (PRD) of President Torrijos"},
+    ]
+    assert find_summary(paragraphs) == first
+    # 04BOGOTA4129: the label again under the heading, and the spacing made single.
+    text = (
+        "Summary: In a meeting with Colombian President Alvaro Uribe and other senior officials, Admiral Thomas "
+        "Collins, Commandant of the U.S. Coast Guard, praised the Colombian Navy.  He noted he hopes to improve "
+        "already close relations between the two coast guard services, including the possible basing of USCG "
+        "helicopter assets with sniper platforms for co-use.  End Summary.\n\nA Good News Story"
+    )
+    paragraphs = [{"number": None, "marking": None, "text": "Summary"}, {"number": 1, "marking": "C", "text": text}]
+    assert find_summary(paragraphs) == (
+        "In a meeting with Colombian President Alvaro Uribe and other senior officials, Admiral Thomas Collins, "
+        "Commandant of the U.S. Coast Guard, praised the Colombian Navy. He noted he hopes to improve already "
+        "close relations between the two coast guard services, including the possible basing of USCG helicopter "
+        "assets with sniper platforms for co-use."
+    )

@@ -350,10 +350,16 @@ def split_paragraphs(lines: list[str], converted: bool, continues: bool = False)
     return paragraphs, warnings
 
 
+# "SUMMARY:", "Summary and Comment.", "SUMMARY AND INTRODUCTION" over a rule...
 _SUMMARY = re.compile(
-    r"(?:^|\n|\s)(?:BEGIN\s+)?SUMMARY(?:\s+AND\s+(?:COMMENT|ACTION\s+REQUEST))?\s*(?::|\.|-{2,}|\n)\s*",
+    r"(?:^|\n|\s)(?:BEGIN\s+)?SUMMARY(?:\s+AND\s+[A-Z]+(?:\s+[A-Z]+)?)?\s*(?::|\.|-{2,}|\n)\s*",
     re.IGNORECASE,
 )
+# What opens the summary's text and is none of it: the label again under a heading
+# ("SUMMARY" / "1. Summary: On March 21"), a paragraph marking after the label.
+_SUMMARY_OPENING = re.compile(r"^(?:(?:\(\w+(?:/+\w+)*\)\s*)?Summary\s*[:.]\s*)?(?:\(\w+(?:/+\w+)*\)\s*)?", re.I)
+# A heading framed by rules ("-------- Training --------") ends a summary without an end.
+_FRAMED_HEADING = re.compile(r"\s-{4,}\s")
 _END_SUMMARY = re.compile(r"\bEND\s+(?:OF\s+)?SUMMARY\b", re.IGNORECASE)
 
 
@@ -387,14 +393,15 @@ def find_summary(paragraphs: list[dict]) -> str | None:
     if m and (end is None or m.start() < end.start()):
         if end is None:
             # Without an end marker the summary is the paragraph it opens.
-            text = joined[m.end() :].split("\n")[0]
+            text = _FRAMED_HEADING.split(joined[m.end() :].split("\n")[0])[0]
         else:
             text = joined[m.end() : end.start()].rstrip(" \n(")
         # The last full stop before End Summary is the summary's own.
         text = re.sub(r"^-+\s*", "", text).lstrip(" .-").rstrip(" -")
-        return text or None
+        text = _SUMMARY_OPENING.sub("", text)
+        return " ".join(text.split()) or None
     if end:
         # Only "END SUMMARY": the summary is what comes before it.
         text = joined[: end.start()].lstrip(" .-\n").rstrip(" -\n(")
-        return text or None
+        return " ".join(text.split()) or None
     return None

@@ -118,3 +118,13 @@ def test_words_around_a_station_are_not_stations():
     assert find_citations("SEE PARA 4") == []
     assert find_citations("ROOM 1234") == []
     assert ids("PER STATE 1234", 8) == ["08STATE1234"]
+
+
+def test_ref_items_that_are_no_cables():
+    # 03THEHAGUE2597: e-mails with a range of dates; 07PARIS3956: points with a date.
+    refs, _ = extract_refs(
+        ["REF: A. RICHARD-WITMER EMAIL 10/9", "", "B. WITMER-HOLLIDAY EMAILS 9-22 THRU 10-7"], Context(2003, 10)
+    )
+    assert [r["id"] for r in refs if r["id"]] == []
+    refs, _ = extract_refs(["REF: A. PARIS POINTS 20 SEPTEMBER 2007 B. PARIS 3668"], Context(2007, 10))
+    assert [r["id"] for r in refs if r["id"]] == ["07PARIS3668"]

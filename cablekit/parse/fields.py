@@ -532,9 +532,9 @@ FIELDS = {
         Field(
             "subject",
             "subject",
-            r"(?:SUBJECT|SUBJ|SUBJECTS|SUBEJCT|SUJECT)\s*[:.;-]?(?=\s|$)",
+            r"(?:SUBJECT|SUBJ|SUBJECTS|SUBEJCT|SUJECT|UBJECT)\s*[:.;-]?(?=\s|$)",
             r"SUBJ(?:ECT)?\s*:",
-            "S",
+            "SU",
             extract_subject,
             "one",
         ),

@@ -249,8 +249,9 @@ def _embedded(parts: tuple[bool, ...]) -> re.Pattern:
 _STRONG_EMBEDDED = re.compile(
     r"(?:\s+|(?<=\d))(?=" + FIELDS["eo"].inline + "|TAGS:|SUBJECT:)"
     r"|(?<=[A-Z])(?=E\.O\.\s?\d{5})|(?<=[0-9]SIPDIS)(?=[A-Z])"
-    # A misspelt TAGS label after other words: "DECL: 08/22/2017 AGS: PGOV".
-    r"|\s+(?=(?:AGS|TABS|TAGES):)"
+    # A misspelt TAGS label after other words: "DECL: 08/22/2017 AGS: PGOV"; the REF
+    # list run on into a line of the subject ("... AND FTAA REF: (A) 05 SAO PAULO 405").
+    r"|\s+(?=(?:AGS|TABS|TAGES|REFS?):)"
 )
 _STAMP = re.compile("^" + STAMP, re.IGNORECASE)
 _REF_BULLET = re.compile(r"^(?:\(?[A-Za-z]\)|[A-Za-z][.)])\s")
@@ -269,6 +270,8 @@ def split_embedded(line: str) -> list[str]:
         or "AGS:" in line
         or "ABS:" in line
         or "GES:" in line
+        or "REF:" in line
+        or "REFS:" in line
     ):
         return [line] if line else []
     return [s for s in _STRONG_EMBEDDED.split(line) if s]

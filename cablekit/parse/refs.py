@@ -47,7 +47,8 @@ _CITATION = re.compile(
     r"\s+(?P<serial>\d{1,7})"
     # "12 AND 13": more serials, but not "1807 AND 08 ALGIERS 0075" (a year and a new citation)
     r"(?P<more>(?:\s*(?:,|AND|&)\s*\d{1,7}(?![\d/:.]\d)(?!\s+[A-Z][A-Z]+(?:\s+[A-Z]+)*\s+\d))*)"
-    r"(?![\d/]|[:.]\d|\s*(?:PERCENT|UTC|Z\b|HOURS))"
+    # (not a figure, a time, a range "9-22", or a day of a month "24 JULY 2009")
+    r"(?![\d/]|[:.]\d|-\d|\s*(?:PERCENT|UTC|Z\b|HOURS)|\s+(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\b)"
     # "HCMC 1255 (01)": the year after the serial.
     r"(?:\s*\((?P<ayear>\d{2})\))?"
 )

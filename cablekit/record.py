@@ -279,8 +279,74 @@ def station_of(cable_id: str) -> str | None:
     return m.group("station") if m else None
 
 
+# Station names whose id spelling is not just the name without spaces.
+STATION_ALIASES = {
+    "SECSTATE": "STATE",
+    "SECSTATE WASHDC": "STATE",
+    "SECSTATEWASHDC": "STATE",
+    "DEPT": "STATE",
+    "DEPTEL": "STATE",
+    "STATE": "STATE",
+    "USUN": "USUNNEWYORK",
+    "USUN NEW YORK": "USUNNEWYORK",
+    "USUN NEWYORK": "USUNNEWYORK",
+    "USEU": "USEUBRUSSELS",
+    "USEU BRUSSELS": "USEUBRUSSELS",
+    "UNVIE": "UNVIEVIENNA",
+    "UNVIE VIENNA": "UNVIEVIENNA",
+    "USVIENNA": "UNVIEVIENNA",
+    # The American Institute in Taiwan writes as TAIPEI in the release's ids (06TAIPEI2933).
+    "AIT": "TAIPEI",
+    "AIT TAIPEI": "TAIPEI",
+    "AITTAIPEI": "TAIPEI",
+    "USNATO": "USNATO",
+    "USOSCE": "USOSCE",
+    # Page headers and REF lines cut long names short.
+    "CAPE T": "CAPETOWN",
+    "TEL AV": "TELAVIV",
+    "RIO DE JAN": "RIODEJANEIRO",
+    "HO CHI": "HOCHIMINHCITY",
+    # Old names and the short forms REF lines use, as the release's ids write the post.
+    "MADRAS": "CHENNAI",
+    "CALCUTTA": "KOLKATA",
+    "BOMBAY": "MUMBAI",
+    "RIO": "RIODEJANEIRO",
+    "HAGUE": "THEHAGUE",
+    "HK": "HONGKONG",
+    "HCMC": "HOCHIMINHCITY",
+    "HO CHI MINH": "HOCHIMINHCITY",
+    "SAIGON": "HOCHIMINHCITY",
+    "ADDIS": "ADDISABABA",
+    "BA": "BUENOSAIRES",
+    "BUENOS": "BUENOSAIRES",
+    "VAT": "VATICAN",
+    "HOLY SEE": "VATICAN",
+    # The US Mission to UNESCO in Paris writes "PARIS FR"; the release's ids say UNESCOPARISFR.
+    "PARIS FR": "UNESCOPARISFR",
+    "UNESCO PARIS FR": "UNESCOPARISFR",
+    "USUNESCO PARIS FR": "UNESCOPARISFR",
+    "USUNESCO": "UNESCOPARISFR",
+    "MEXICO CITY": "MEXICO",
+    "ST PETERSBURG": "STPETERSBURG",
+    "ST. PETERSBURG": "STPETERSBURG",
+    "SAINT PETERSBURG": "STPETERSBURG",
+    "KL": "KUALALUMPUR",
+    "DAR": "DARESSALAAM",
+    # Misspellings seen in REF lines.
+    "BRASILA": "BRASILIA",
+    "BRAZILIA": "BRASILIA",
+    "SAO PAUO": "SAOPAULO",
+    "0TTAWA": "OTTAWA",
+}
+# The same written without spaces, as glued ids carry them ("05RIO123", "05PARISFR1");
+# two-letter forms (HK, BA) are too short to be told in a glued id.
+_GLUED_ALIASES = {k.replace(" ", ""): v for k, v in STATION_ALIASES.items() if len(k.replace(" ", "")) >= 3}
+
+
 # Words that broken published ids carry between the year and the station.
-_ID_JUNK = re.compile(r"SECTION\d+OF\d+|EFTO|NOFORN|SIPDIS|SENSITIVE|AMEMBASSY|AMCONSUL|USMISSION|LIMDIS|EXDIS|NODIS")
+_ID_JUNK = re.compile(
+    r"SECTION\d+OF\d+|EFTO|NOFORN|SIPDIS|SENSITIVE|AMEMBASSY|AMCONSUL|USMISSION|LIMDIS|EXDIS|NODIS|(?<=\d)EMBASSY"
+)
 
 
 def canonical_id(published: str) -> tuple[str, bool]:
@@ -292,8 +358,11 @@ def canonical_id(published: str) -> tuple[str, bool]:
     fixed = _ID_JUNK.sub("", raw)
     # "7575LIBREVILLE1895": the year written twice.
     fixed = re.sub(r"^(\d{2})\1(?=[A-Z])", r"\1", fixed)
-    if not ID_PATTERN.match(fixed + suffix):
+    m = ID_PATTERN.match(fixed + suffix)
+    if not m:
         return published.strip(), False
+    if (station := _GLUED_ALIASES.get(m.group("station"))) and station != m.group("station"):
+        fixed = m.group("year") + station + m.group("serial")  # "05RIO123" is 05RIODEJANEIRO123
     return fixed + suffix, fixed != raw
 
 

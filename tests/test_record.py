@@ -94,3 +94,16 @@ def test_atomic_write_compresses_a_gz_name(tmp_path):
     with atomic_write(tmp_path / "out.csv.gz", text=True) as out:
         out.write("id,date\r\n")
     assert gzip.decompress((tmp_path / "out.csv.gz").read_bytes()) == b"id,date\r\n"
+
+
+def test_glued_ids_take_the_release_station_names():
+    # Ids as references and users write them, glued: the station as the release's ids spell it.
+    from cablekit.record import canonical_id
+
+    assert canonical_id("05RIO123")[0] == "05RIODEJANEIRO123"
+    assert canonical_id("05PARISFR1")[0] == "05UNESCOPARISFR1"  # as 10UNESCOPARISFR187
+    assert canonical_id("05UNVIE1")[0] == "05UNVIEVIENNA1"
+    assert canonical_id("05EMBASSYVIENNA1")[0] == "05VIENNA1"
+    assert canonical_id("06SECSTATE123")[0] == "06STATE123"
+    assert canonical_id("06SECDEF123")[0] == "06SECDEF123"  # the Secretary of Defense is no alias
+    assert canonical_id("08BAKU279") == ("08BAKU279", False)

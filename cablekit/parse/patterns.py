@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import re
 
-from ..record import LEVELS
+from ..record import (
+    LEVELS,
+    STATION_ALIASES,  # noqa: F401 - re-exported for the parse steps
+)
 
 # --- words -----------------------------------------------------------------------------
 
@@ -62,61 +65,7 @@ POST_PREFIXES = (
     "AMERICAN CONSULATE",
 )
 
-# Station names whose id spelling is not just the name without spaces.
-STATION_ALIASES = {
-    "SECSTATE": "STATE",
-    "SECSTATE WASHDC": "STATE",
-    "SECSTATEWASHDC": "STATE",
-    "DEPT": "STATE",
-    "DEPTEL": "STATE",
-    "STATE": "STATE",
-    "USUN": "USUNNEWYORK",
-    "USUN NEW YORK": "USUNNEWYORK",
-    "USUN NEWYORK": "USUNNEWYORK",
-    "USEU": "USEUBRUSSELS",
-    "USEU BRUSSELS": "USEUBRUSSELS",
-    "UNVIE": "UNVIEVIENNA",
-    "UNVIE VIENNA": "UNVIEVIENNA",
-    "USVIENNA": "UNVIEVIENNA",
-    # The American Institute in Taiwan writes as TAIPEI in the release's ids (06TAIPEI2933).
-    "AIT": "TAIPEI",
-    "AIT TAIPEI": "TAIPEI",
-    "AITTAIPEI": "TAIPEI",
-    "USNATO": "USNATO",
-    "USOSCE": "USOSCE",
-    # Page headers and REF lines cut long names short.
-    "CAPE T": "CAPETOWN",
-    "TEL AV": "TELAVIV",
-    "RIO DE JAN": "RIODEJANEIRO",
-    "HO CHI": "HOCHIMINHCITY",
-    # Old names and the short forms REF lines use, as the release's ids write the post.
-    "MADRAS": "CHENNAI",
-    "CALCUTTA": "KOLKATA",
-    "BOMBAY": "MUMBAI",
-    "RIO": "RIODEJANEIRO",
-    "HAGUE": "THEHAGUE",
-    "HK": "HONGKONG",
-    "HCMC": "HOCHIMINHCITY",
-    "HO CHI MINH": "HOCHIMINHCITY",
-    "SAIGON": "HOCHIMINHCITY",
-    "ADDIS": "ADDISABABA",
-    "BA": "BUENOSAIRES",
-    "BUENOS": "BUENOSAIRES",
-    "VAT": "VATICAN",
-    "HOLY SEE": "VATICAN",
-    "PARIS FR": "PARIS",
-    "MEXICO CITY": "MEXICO",
-    "ST PETERSBURG": "STPETERSBURG",
-    "ST. PETERSBURG": "STPETERSBURG",
-    "SAINT PETERSBURG": "STPETERSBURG",
-    "KL": "KUALALUMPUR",
-    "DAR": "DARESSALAAM",
-    # Misspellings seen in REF lines.
-    "BRASILA": "BRASILIA",
-    "BRAZILIA": "BRASILIA",
-    "SAO PAUO": "SAOPAULO",
-    "0TTAWA": "OTTAWA",
-}
+# (The table of station aliases is the record's: ids are canonicalised with it too.)
 
 # Words that can precede a number in a REF item without making it a cable
 # citation ("EMAIL OF 3/20/08", "UNSCR 1244", "IIR 6 832 0123 07").

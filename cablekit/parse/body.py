@@ -125,7 +125,7 @@ def _furniture(line: str) -> bool:
     "S E C R E T"), a declassification stamp, a note of the communications center."""
     if not line or _TRAILER.match(line) or _CLASSIFICATION_ONLY.match(line) or CAVEAT_LINE.match(line):
         return True
-    if _AFTER_SIGNER.match(line):
+    if line[0] in "Nn.>0123456789" and _AFTER_SIGNER.match(line):
         return True
     if (m := CLASSIFICATION_LINE.match(line)) and CAVEAT_LINE.match(m.group("rest").strip(" /") or "SIPDIS"):
         return True

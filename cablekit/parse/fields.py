@@ -11,6 +11,7 @@ Each extractor takes the raw lines of its block and the citing cable's
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -122,7 +123,7 @@ def _tag_lines(lines: list[str]) -> tuple[list[str], str | None]:
     comma ("Tags: prel, pgov," / "pins, tu"); a line of lower-case text is not tags."""
     for k in range(1, len(lines)):
         line = lines[k]
-        if any(ch.islower() for ch in line) and not lines[k - 1].rstrip().endswith(","):
+        if line.upper() != line and not lines[k - 1].rstrip().endswith(","):
             return lines[:k], line
     return lines, None
 
@@ -339,6 +340,7 @@ _SAME_LABEL = re.compile(r"^(?:this\s+(?:message|cable|telegram)\s+(?:is\s+)?)?c
 _TITLE_TYPOS = frozenset(t[:i] + t[i + 1 :] for t in _TITLES if len(t) >= 6 and t.isalpha() for i in range(len(t)))
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_title_word(word: str) -> bool:
     bare = word.upper().strip(",.").replace("0", "O")  # "COUNSEL0R"
     if bare in _TITLES or word.upper().strip(",") in _TITLES or any(p in _TITLES for p in bare.split("-") if p):

@@ -373,7 +373,10 @@ def email_prelude(lines: list[str]) -> int:
     blank line."""
     # The first line may hold what a mail program put before "From:" ("TRIPOLI 00000741
     # P CO 19-SEP-08 ... [8046536]From: CBPC, EACTAPP").
-    first = next((k for k, line in enumerate(lines[:5]) if _PRELUDE_START.search(line)), None)
+    first = next(
+        (k for k, line in enumerate(lines[:5]) if ("From:" in line or "Sent:" in line) and _PRELUDE_START.search(line)),
+        None,
+    )
     if first is None:
         return 0
     k = first

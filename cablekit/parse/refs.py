@@ -126,8 +126,8 @@ _TWO_LETTERS = re.compile(r"[A-Z][^A-Z]*[A-Z]")
 # white space, or glued to it ("09CAIRO0561").
 _CITE_HINT = re.compile(r"[A-Z'.-]\s*\d")
 _LIST_SPLIT = re.compile(r"[;,]\s*(?=\D)")
-# (Only spans that hold a digit, the one test most spans fail; their length is checked in code.)
-_BRACKETED = re.compile(r"\(([^()\n\d]*\d[^()\n]*)\)")
+_BRACKETED = re.compile(r"\(([^()\n]{4,100})\)")
+_DIGIT = re.compile(r"\d")
 # (Written to open with its literal word, which the regex engine finds fast; the word
 # boundary before it is checked in code.)
 _BODY_REF = re.compile(r"REF(?:TEL)?S?\b[.:]?\s+((?:\d{2}\s+)?[A-Z][A-Z .'-]{1,30}\s\d{1,7})")
@@ -138,7 +138,7 @@ def body_citations(text: str, year: int | None) -> list[dict]:
     without repeats."""
     found: list[dict] = []
     seen = set()
-    spans = [span for span in _BRACKETED.findall(text) if 4 <= len(span) <= 100]
+    spans = [span for span in _BRACKETED.findall(text) if _DIGIT.search(span)]
     if "REF" in text:
         spans += [m.group(1) for m in _BODY_REF.finditer(text) if not m.start() or not text[m.start() - 1].isalpha()]
     for span in spans:

@@ -119,6 +119,8 @@ _AFTER_SIGNER = re.compile(
 )
 
 
+# (Cached: the same lines and names recur from cable to cable.)
+@functools.lru_cache(maxsize=8192)
 def _furniture(line: str) -> bool:
     """A line at the end of a cable that is no part of its text: a blank, a
     transmission trailer, the classification or caveats again ("NOFORN",

@@ -578,6 +578,8 @@ for _name, _field in FIELDS.items():
         _BY_FIRST.setdefault(_ch, []).append((_name, _STARTS[_name]))
 
 
+# (Cached: the same lines and names recur from cable to cable.)
+@functools.lru_cache(maxsize=8192)
 def field_kind(line: str) -> tuple[str | None, re.Match | None]:
     """The field a preamble line opens, and its keyword's match; (None, None) for others."""
     for name, pattern in _BY_FIRST.get(line[:1], ()):

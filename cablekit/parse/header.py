@@ -12,6 +12,7 @@ step that reads it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,6 +61,8 @@ _NUMBER_TOKEN = re.compile(r"\d{1,5}(?:-\d{1,5})?")
 _WORD_TOKEN = re.compile(r"\w+")
 
 
+# (Cached: the same lines and names recur from cable to cable.)
+@functools.lru_cache(maxsize=8192)
 def _split_addressee(text: str) -> tuple[str | None, str, str | None, str | None]:
     """(routing, name, precedence, number) of a stripped addressee.
 
@@ -132,6 +135,8 @@ _NOT_ADDRESSEE = re.compile(
 )
 
 
+# (Cached: the same lines and names recur from cable to cable.)
+@functools.lru_cache(maxsize=8192)
 def looks_like_addressee(line: str) -> bool:
     """A continuation line of TO/INFO: an upper-case post name, not the preamble."""
     return (

@@ -7,6 +7,7 @@ written forms of a station and of a citation into that form.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..record import make_id
@@ -17,6 +18,8 @@ _KNOWN_STATIONS = STATIONS | frozenset(STATION_ALIASES.values())
 _PREFIX = re.compile(r"^(?:" + "|".join(re.escape(p) for p in POST_PREFIXES) + r")\s+", re.IGNORECASE)
 
 
+# (Cached: the same lines and names recur from cable to cable.)
+@functools.lru_cache(maxsize=8192)
 def canonical_station(name: str | None) -> str | None:
     """'THE HAGUE' -> 'THEHAGUE', 'SECSTATE WASHDC' -> 'STATE', 'AMEMBASSY BAKU' -> 'BAKU'."""
     if not name:

@@ -7,10 +7,11 @@ were read from the excerpts.
 """
 
 import pytest
-from conftest import DATA
+from conftest import CORPUS, DATA
 
 from cablekit import parse_file, parse_text
 from cablekit.parse.fields import FIELDS, Context, extract_eo, extract_subject, extract_tags, field_kind
+from cablekit.pipeline import iter_records
 
 EXCERPTS = DATA / "excerpts"
 
@@ -302,3 +303,17 @@ def test_classified_by_after_an_entire_text_marking():
     assert r["classified_by"]["name"] == "CHRISTOPHER W.S. ROSS"
     assert r["classified_by"]["title"] == "AMBASSADOR"
     assert r["classified_by"]["reasons"] == ["1.5(d)"]
+
+
+def test_labels_without_a_space_after_the_colon():
+    # 08LIMA1107: "DECL: 06/27/2018 TAGS:PGOV, PREL, PINR, PE"; SUBJECT: glued to its text too.
+    tags, _ = extract_tags(["TAGS:PGOV, PREL, PINR, PE"], Context())
+    assert tags == ["PGOV", "PREL", "PINR", "PE"]
+    assert field_kind("SUBJECT:LIBYA POSTPONES GENERAL PEOPLE'S CONGRESS")[0] == "subject"
+
+
+def test_a_placeholder_subject_gives_way_to_the_real_one():
+    # 04THEHAGUE281: a database copy's header ("SUBJECT:..."), then the cable's own.
+    ((r, _),) = list(iter_records(str(CORPUS / "html" / "04THEHAGUE281.html")))
+    assert r["subject"] == "DUTCH FM BOT'S VISIT TO THE U.S."
+    assert "SUBJECT" not in r["tags"]

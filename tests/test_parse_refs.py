@@ -128,3 +128,12 @@ def test_ref_items_that_are_no_cables():
     assert [r["id"] for r in refs if r["id"]] == []
     refs, _ = extract_refs(["REF: A. PARIS POINTS 20 SEPTEMBER 2007 B. PARIS 3668"], Context(2007, 10))
     assert [r["id"] for r in refs if r["id"]] == ["07PARIS3668"]
+
+
+def test_slash_lists_of_serials():
+    refs, _ = extract_refs(["REF: STATE 188314/259032"], Context(2009, 5))
+    assert [r["id"] for r in refs] == ["09STATE188314", "09STATE259032"]
+    # Not a date, nor a number with a year ("l. Mtcr poc 201/2006 - may 16 2006", 08STATE15220).
+    assert [r["id"] for r in extract_refs(["REF: EMAIL 10/9/08"], Context(2009, 5))[0]] == [None]
+    refs, _ = extract_refs(["REF: l. Mtcr poc 201/2006 - may 16 2006"], Context(2008, 2))
+    assert [r["id"] for r in refs if r["id"]] == []

@@ -524,7 +524,7 @@ FIELDS = {
         Field(
             "tags",
             "tags",
-            r"(?:TAGS|TAGES|TAGE|TAGD|TAG|TAS|TGS|TAFS|TABS|AGS)\s*[:;.,]?(?=\s|$)",
+            r"(?:TAGS|TAGES|TAGE|TAGD|TAG|TAS|TGS|TAFS|TABS|AGS)(?:\s*[:;]|\s*[.,]?(?=\s|$))",
             # in capitals, not inside a word in lower case ("advantage in"); "Tags:" with its colon
             r"(?-i:(?<![a-z])(?:TAGS?|TAGE)\s*[:;]?(?=\s+[A-Z]{2,}))|(?<![A-Za-z])TAGS?\s*:|(?-i:\b(?:AGS|TABS|TAGES)\s*:)",
             "TA",
@@ -534,7 +534,7 @@ FIELDS = {
         Field(
             "subject",
             "subject",
-            r"(?:SUBJECT|SUBJ|SUBJECTS|SUBEJCT|SUJECT|UBJECT)\s*[:.;-]?(?=\s|$)",
+            r"(?:SUBJECT|SUBJ|SUBJECTS|SUBEJCT|SUJECT|UBJECT)(?:\s*:|\s*[.;-]?(?=\s|$))",
             r"SUBJ(?:ECT)?\s*:",
             "SU",
             extract_subject,
@@ -607,4 +607,6 @@ def empty(value: Any) -> bool:
         return True
     if isinstance(value, dict):
         return not any(v for k, v in value.items() if k != "text")
+    if isinstance(value, str):
+        return not any(ch.isalnum() for ch in value)  # "SUBJECT:..." of a database copy's header
     return False

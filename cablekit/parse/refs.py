@@ -49,7 +49,10 @@ _CITATION = re.compile(
     r"(?:\s+(?P<myear>\d{2})(?=\s+\d{3,7}\b))?"
     r"\s+(?P<serial>\d{1,7})"
     # "12 AND 13": more serials, but not "1807 AND 08 ALGIERS 0075" (a year and a new citation)
-    r"(?P<more>(?:\s*(?:,|AND|&)\s*\d{1,7}(?![\d/:.]\d)(?!\s+[A-Z][A-Z]+(?:\s+[A-Z]+)*\s+\d))*)"
+    r"(?P<more>(?:\s*(?:,|AND|&)\s*\d{1,7}(?![\d/:.]\d)(?!\s+[A-Z][A-Z]+(?:\s+[A-Z]+)*\s+\d)"
+    # "STATE 188314/259032": a slash between serials of three digits or more (not 10/9/08,
+    # not a year: "POC 201/2006")
+    r"|(?<=\d{3})/(?!(?:19|20)\d\d\b)\d{3,7}(?!\d))*)"
     # (not a figure, a time, a range "9-22", or a day of a month "24 JULY 2009")
     r"(?![\d/]|[:.]\d|-\d|\s*(?:PERCENT|UTC|Z\b|HOURS)|\s+(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\b)"
     # "HCMC 1255 (01)": the year after the serial.

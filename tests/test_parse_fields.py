@@ -317,3 +317,19 @@ def test_a_placeholder_subject_gives_way_to_the_real_one():
     ((r, _),) = list(iter_records(str(CORPUS / "html" / "04THEHAGUE281.html")))
     assert r["subject"] == "DUTCH FM BOT'S VISIT TO THE U.S."
     assert "SUBJECT" not in r["tags"]
+
+
+def test_classified_by_written_as_a_sentence():
+    # The Classified By lines of 09BEIJING2690 (the lines around them are scaffolding):
+    # "This message classified by ..." is one Classified By line, not two.
+    text = (
+        "C O N F I D E N T I A L BEIJING 002690\n\nE.O. 12958: DECL: 10/01/2019\nTAGS: ECON CH\n"
+        "SUBJECT: X\n\nClassified By: This message classified by Econ Minister Counselor\n"
+        "William Weinstein for reasons 1.4 (b), (d) and (e).\n\n1. (C) Text.\n"
+    )
+    cb = parse_text(text)["classified_by"]
+    assert (cb["name"], cb["title"], cb["reasons"]) == (
+        "William Weinstein",
+        "Econ Minister Counselor",
+        ["1.4(b)", "1.4(d)", "1.4(e)"],
+    )

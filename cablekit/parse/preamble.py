@@ -224,7 +224,10 @@ _EMBEDDED_PARTS = (
     # A keyword after a space, or glued to the word before it where the line breaks
     # were lost ("EGYPTREF:", "CAIROCLASSIFIED BY", "2019/12/24TAGS:"), but never
     # UNCLASSIFIED BY.
-    r"\s+(?=(?:" + inline_keywords("tags", "subject", "ref", "classified_by") + r")(?:\s|$))"
+    # (Not "This message classified by ...", which is the Classified By line's own wording.)
+    r"(?<!MESSAGE)(?<!CABLE)(?<!TELEGRAM)\s+(?=(?:"
+    + inline_keywords("tags", "subject", "ref", "classified_by")
+    + r")(?:\s|$))"
     r"|(?<=[A-Z0-9.)])(?<!UN)(?=(?-i:REFS?\s*:|REF\(S\)\s*:|CLASSIFIED\s+BY\b|TAGS\s*:|SUBJECT\s*:))",
     # The body run on into the preamble: a marked paragraph, a summary heading, a rule.
     r"\s+(?=\d{1,2}\s?[.,]\s{0,3}\(" + MARKING_WORD + r"(?:/+[A-Z]+)?\)(?:\s|(?-i:[A-Z])))",

@@ -12,6 +12,7 @@ import click
 
 from .. import __version__
 from .common import EXIT_OK, PipeClosed, report
+from .explore import stats
 from .export import export
 from .maintain import check, index_cmd
 from .parse import parse
@@ -33,7 +34,7 @@ def cli() -> None:
     """
 
 
-for _command in (parse, search, show, export, index_cmd, check):
+for _command in (parse, search, show, export, stats, index_cmd, check):
     cli.add_command(_command)
 
 

@@ -181,3 +181,100 @@ def show_record(record: dict, out: Console, highlight: list[str] | None = None) 
         out.print(Text("The parser's warnings about this cable:", style="dim bold"))
         for warning in record["warnings"]:
             out.print(Text(f"  - {safe(warning)}", style="dim"))
+
+
+# --- counts --------------------------------------------------------------------------
+
+
+def fill_timeline(by: str, counts: list[tuple[str | None, int]]) -> list[tuple[str | None, int]]:
+    """Years or months in order, with the ones between that have no cable as zero; the
+    count of undated cables (value None) last."""
+    dated = {v: n for v, n in counts if v}
+    undated: list[tuple[str | None, int]] = [(None, n) for v, n in counts if not v]
+    if not dated:
+        return undated
+    first, last = min(dated), max(dated)
+    if by == "year":
+        values = [str(y) for y in range(int(first), int(last) + 1)]
+    else:
+        y, m = int(first[:4]), int(first[5:7])
+        values = []
+        while f"{y:04d}-{m:02d}" <= last:
+            values.append(f"{y:04d}-{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    filled: list[tuple[str | None, int]] = [(v, dated.get(v, 0)) for v in values]
+    return filled + undated
+
+
+def count_label(value: str | None, by: str) -> str:
+    if value:
+        return safe(value)
+    return {"year": "(no date)", "month": "(no date)"}.get(by, f"(no {by})")
+
+
+def count_table(by: str, counts: list[tuple[str | None, int]], total: int, out: Console) -> None:
+    """Counts as a table with a bar per value, fitted to the terminal (80 columns at
+    least leave the bar 20); under NO_COLOR the bars are plain characters all the same."""
+    from rich.table import Table
+
+    if not counts:
+        return
+    labels = [count_label(v, by) for v, _ in counts]
+    numbers = [f"{n:,}" for _, n in counts]
+    label_width = max(len(by), min(max(len(label) for label in labels), 30))
+    number_width = max(len("cables"), max(len(x) for x in numbers))
+    # label, count, bar and share, with a space between columns (pad_edge off).
+    bar_room = max(10, out.width - label_width - number_width - 4 - 6)
+    top = max(n for _, n in counts) or 1
+    table = Table(box=None, pad_edge=False, header_style="bold", show_header=True, padding=(0, 1))
+    table.add_column(by, no_wrap=True, overflow="ellipsis", width=label_width)
+    table.add_column("cables", justify="right", no_wrap=True, width=number_width)
+    table.add_column("", no_wrap=True, width=bar_room)
+    table.add_column("%", justify="right", no_wrap=True, style="dim", width=4)
+    for label, number, (_, n) in zip(labels, numbers, counts, strict=True):
+        width = round(n / top * bar_room)
+        bar = Text("█" * width if width or not n else "▏", style="cyan")
+        share = f"{n / total:.0%}" if total else ""
+        table.add_row(Text(label), number, bar, share)
+    out.print(table)
+
+
+def count_lines(by: str, counts: list[tuple[str | None, int]]) -> list[str]:
+    """Counts for a pipe: value and count, tab-separated, one line each."""
+    return [f"{' '.join(count_label(v, by).split())}\t{n}" for v, n in counts]
+
+
+def stats_view(summary: dict, out: Console) -> None:
+    """The store's summary for a person: a few figures, then the timeline and the top lists."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    first, last = (summary["first_date"] or "")[:10], (summary["last_date"] or "")[:10]
+    rows = [
+        ("Records", f"{summary['records']:,}"),
+        ("Dates", f"{first} to {last}" if first else "none"),
+        ("With warnings", f"{summary['with_warnings']:,}"),
+        (
+            "Store",
+            f"{summary['store_bytes'] / 2**20:,.1f} MB records.jsonl, {summary['index_bytes'] / 2**20:,.1f} MB index",
+        ),
+        ("Input styles", ", ".join(f"{safe(i['value'])} {i['count']:,}" for i in summary["formats"])),
+    ]
+    for label, value in rows:
+        grid.add_row(label, Text(value))
+    out.print(grid)
+    total = summary["records"]
+    sections = [
+        ("year", "Cables per year", fill_timeline("year", [(i["value"], i["count"]) for i in summary["per_year"]])),
+        ("origin", "Top origins", [(i["value"], i["count"]) for i in summary["origins"]]),
+        ("tag", "Top tags", [(i["value"], i["count"]) for i in summary["tags"]]),
+        ("class", "Classifications", [(i["value"], i["count"]) for i in summary["classifications"]]),
+        ("warning", "Top warnings", [(i["value"], i["count"]) for i in summary["warnings"]]),
+    ]
+    for by, title, counts in sections:
+        if counts:
+            out.print()
+            out.print(Text(title, style="bold underline"))
+            count_table(by, counts, total, out)

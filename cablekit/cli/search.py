@@ -47,16 +47,26 @@ def _parse_fields(fields: str | None) -> list[str] | None:
 @click.option("--count", is_flag=True, help="Print only the number of matching cables.")
 @click.option(
     "--sort",
-    type=click.Choice(["relevance", "date"]),
+    type=click.Choice(["relevance", "date", "count", "value"]),
     default="relevance",
     show_default=True,
-    help="Best matches first, or oldest first by date.",
+    help="Best matches first, or oldest first by date; with --by, most first (count) or in order (value).",
 )
+@click.option(
+    "--by",
+    "group_by",
+    multiple=True,
+    type=click.Choice(["year", "month", "origin", "tag", "class", "signer"]),
+    help="Count the matches per year, month, origin, tag, class or signer instead of listing them (repeatable).",
+)
+@click.option("--top", type=click.IntRange(min=1), default=None, help="With --by, only the N largest counts.")
 @click.option("--reverse", is_flag=True, help="Reverse the order.")
 @click.option("--since", help="Only cables from this date on (2008, 2008-03, 2008-03-25).")
 @click.option("--until", help="Only cables up to this date (inclusive).")
 @store_option
-def search(query, as_json, fields, limit, offset, count, sort, reverse, since, until, store_path) -> None:
+def search(
+    query, as_json, fields, limit, offset, count, sort, group_by, top, reverse, since, until, store_path
+) -> None:
     """Search the store's full-text index.
 
     \b
@@ -69,6 +79,7 @@ def search(query, as_json, fields, limit, offset, count, sort, reverse, since, u
       classified_by:derse  from:baku  to:paris  tag:PREL,PGOV (either)
       ref:08BAKU275 or cites:08BAKU275 (cables citing it)  id:08BAKU279
       date:2008  date:2008-03  date:2008-01..2008-06
+      cited-by:08BAKU279 (the cables it cites)
 
     On a terminal the hits are a table; through a pipe, one tab-separated
     line each (id, date, class, origin, subject); with --json, records.
@@ -83,6 +94,8 @@ def search(query, as_json, fields, limit, offset, count, sort, reverse, since, u
       cablekit search --json --fields id,date,subject 'class:secret kosovo' | jq -r .id
       cablekit search --count 'origin:BAKU'
       cablekit search -- -serbia kosovo
+      cablekit search kosovo --by year              # a timeline of the matches
+      cablekit search 'tag:MNUC iran' --by origin --top 10
     """
     from ..store import open_index
 
@@ -91,6 +104,11 @@ def search(query, as_json, fields, limit, offset, count, sort, reverse, since, u
     store = existing_store(store_path)
     index = open_index(store, notify)
     try:
+        if group_by:
+            _counts(index, compiled, group_by, sort, reverse, top, as_json)
+        if sort in ("count", "value"):
+            report("--sort count and --sort value go with --by")
+            sys.exit(EXIT_USAGE)
         if count:
             n = index.count_matches(compiled)
             emit(str(n))
@@ -139,3 +157,43 @@ def _nothing_found(index, compiled, offset: int) -> None:
     report(f"no cables match {what}")
     for hint in suggestions(index, compiled):
         report(f"  {hint}")
+
+
+def _counts(index, compiled, group_by: tuple[str, ...], sort: str, reverse: bool, top: int | None, as_json) -> None:
+    """The matches counted per value of each --by, as tables, lines or JSON objects; exits."""
+    from .render import count_lines, count_table, fill_timeline
+
+    total = index.count_matches(compiled)
+    if not total:
+        _nothing_found(index, compiled, 0)
+        sys.exit(EXIT_FAILED)
+    table = not as_json and sys.stdout.isatty()
+    out = None
+    if table:
+        from .render import console
+
+        out = console()
+    for by in group_by:
+        counts = index.group_counts(compiled, by)
+        timeline = by in ("year", "month")
+        if top:
+            counts = sorted(counts, key=lambda vn: -vn[1])[:top]
+        if sort == "value" or (timeline and sort != "count"):
+            counts = fill_timeline(by, counts) if timeline and not top else sorted(counts, key=_value_order)
+        if reverse:
+            counts.reverse()
+        if as_json:
+            for value, n in counts:
+                emit(dumps({"by": by, "value": value, "count": n}))
+        elif out is not None:
+            count_table(by, counts, total, out)
+        else:
+            for line in count_lines(by, counts):
+                emit(line)
+    if out is not None:
+        report(f"{total:,} cables match")
+    sys.exit(EXIT_OK)
+
+
+def _value_order(item: tuple[str | None, int]) -> tuple[bool, str]:
+    return (item[0] is None, item[0] or "")

@@ -26,7 +26,7 @@ from .folder import Store, read_line
 if TYPE_CHECKING:
     from .query import Compiled
 
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 # FTS5 settings, kept in the index itself (bench/results-250k.md has the measurements):
 # - hashsize: FTS5 writes a segment whenever its pending terms pass this size (1 MB by
 #   default, about a hundred cables); fewer, larger segments mean less merging;
@@ -56,7 +56,19 @@ DROP INDEX IF EXISTS records_sha;
 -- and its other sources. A source read once is skipped when its content is unchanged.
 CREATE TABLE IF NOT EXISTS seen(sha256 TEXT, source TEXT, PRIMARY KEY (sha256, source)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS records_date ON records(date);
+-- What counts are grouped by, beside the records table's columns: a record's tags,
+-- signers, input style and warning codes, one row each (see TAG, SIGNER... below).
+CREATE TABLE IF NOT EXISTS facets(rowid INTEGER, kind TEXT, value TEXT, PRIMARY KEY (rowid, kind, value))
+    WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS facets_value ON facets(kind, value);
+-- The citation graph: every cable a record's references or body cite, by id (the cited
+-- cable may not be in the store), and whether the citation's year was inferred.
+CREATE TABLE IF NOT EXISTS edges(src INTEGER, target TEXT, inferred INTEGER, PRIMARY KEY (src, target))
+    WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS edges_target ON edges(target);
 """
+# Facet kinds in the facets table: tags, signers, the source's input style, warning codes.
+TAG, SIGNER, FORMAT, WARNING = "t", "s", "f", "w"
 # Contentless: the text is in records.jsonl already, and keeping a second copy here
 # made the index three times the size.
 # Snippets are made from the records (see _snippets); a row is deleted by handing
@@ -146,6 +158,8 @@ class Entry(NamedTuple):
     source: str  # record.source_key of its source
     seen: tuple[tuple[str, str], ...]  # (sha256, source key) of its source and of its other sources
     fts: tuple
+    facets: tuple[tuple[str, str], ...] = ()  # (kind, value): its tags, signers, input style, warnings
+    cites: tuple[tuple[str, int], ...] = ()  # (cited id, 1 where the year was inferred)
 
 
 def entry(record: Mapping[str, Any]) -> Entry:
@@ -162,7 +176,26 @@ def entry(record: Mapping[str, Any]) -> Entry:
         source_key(source),
         tuple((s["sha256"], source_key(s)) for s in sources if s.get("sha256")),
         _fts_row(record),
+        tuple(
+            dict.fromkeys(
+                [(TAG, t) for t in record.get("tags") or [] if t]
+                + [(SIGNER, n) for n in record.get("signers") or [] if n]
+                + [(FORMAT, source.get("format") or "")]
+                + [(WARNING, w) for w in record.get("warning_codes") or [] if w]
+            )
+        ),
+        _cites(record),
     )
+
+
+def _cites(record: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
+    """Every cable the record cites, once, its own id left out: the REF list's, then the body's."""
+    found: dict[str, int] = {}
+    for ref in [*(record.get("references") or []), *(record.get("cited") or [])]:
+        target = ref.get("id")
+        if target and target != record.get("id"):
+            found[target] = min(found.get(target, 1), int(bool(ref.get("year_inferred"))))
+    return tuple(found.items())
 
 
 _HELD = "SELECT 1 FROM seen WHERE sha256 = ? AND source = ?"
@@ -287,10 +320,15 @@ class Index:
             f"INSERT INTO fts(fts, rowid, {_FTS_COLUMNS}) VALUES ('delete', {_FTS_PLACES})",
             [(rowid, *values) for rowid, values in self._indexed_values(old)],
         )
-        self.db.executemany("DELETE FROM records WHERE rowid = ?", [(rowid,) for rowid, _, _ in old])
+        gone = [(rowid,) for rowid, _, _ in old]
+        self.db.executemany("DELETE FROM records WHERE rowid = ?", gone)
+        self.db.executemany("DELETE FROM facets WHERE rowid = ?", gone)
+        self.db.executemany("DELETE FROM edges WHERE src = ?", gone)
         first = self.db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM records").fetchone()[0]
-        rows, fts = [], []
+        rows, fts, facets, edges = [], [], [], []
         for rowid, (e, offset, length) in enumerate(latest.values(), start=first):
+            facets += [(rowid, kind, value) for kind, value in e.facets]
+            edges += [(rowid, target, inferred) for target, inferred in e.cites]
             rows.append(
                 (
                     rowid,
@@ -313,6 +351,8 @@ class Index:
             rows,
         )
         self.db.executemany(f"INSERT INTO fts(rowid, {_FTS_COLUMNS}) VALUES ({_FTS_PLACES})", fts)
+        self.db.executemany("INSERT OR IGNORE INTO facets(rowid, kind, value) VALUES (?, ?, ?)", facets)
+        self.db.executemany("INSERT OR IGNORE INTO edges(src, target, inferred) VALUES (?, ?, ?)", edges)
         # Every source's content, also of the copies a richer source's record stands for:
         # so that re-parsing them, after a rebuild too, changes nothing.
         self.db.executemany(
@@ -368,6 +408,8 @@ class Index:
             self.db.execute("DROP TABLE IF EXISTS records")  # also an older index's, with fewer columns
             self.db.execute("DROP TABLE IF EXISTS fts")  # also an older index's table with content
             self.db.execute("DROP TABLE IF EXISTS seen")  # an older index's has no source column
+            self.db.execute("DROP TABLE IF EXISTS facets")
+            self.db.execute("DROP TABLE IF EXISTS edges")
             self.db.execute("DELETE FROM meta")
             self.db.executescript(_SCHEMA)
         self._create_fts()
@@ -556,6 +598,71 @@ class Index:
                     text = _opening(values[row["rowid"]][_BODY])
                 row["snippet"] = _RULES.sub(" ", text)
 
+    # --- counts and the citation graph --------------------------------------
+
+    def group_counts(self, compiled: Compiled | None, by: str) -> list[tuple[str | None, int]]:
+        """(value, number of matching cables) for each value of *by* (one of GROUPS) among
+        the cables *compiled* matches (all of them for None), most first. Read from the
+        index's columns and facets, never from the records."""
+        everything = compiled is None or not (
+            compiled.match or compiled.exclude or compiled.since or compiled.until or compiled.cited_by
+        )
+        params: list = []
+        if by in _FACET_GROUPS:
+            if everything:
+                sql = "SELECT value, COUNT(*) AS n FROM facets WHERE kind = ? GROUP BY value"
+            else:
+                assert compiled is not None
+                inner, params = self._filtered(compiled, "r.rowid")
+                sql = f"SELECT value, COUNT(*) AS n FROM facets WHERE kind = ? AND rowid IN ({inner}) GROUP BY value"
+            params = [_FACET_GROUPS[by], *params]
+        else:
+            column = _COLUMN_GROUPS[by]
+            if everything:
+                sql = f"SELECT {column} AS value, COUNT(*) AS n FROM records r GROUP BY value"
+            else:
+                assert compiled is not None
+                sql, params = self._filtered(compiled, f"{column} AS value, COUNT(*) AS n")
+                sql += " GROUP BY value"
+        return [(value, n) for value, n in self.db.execute(sql + " ORDER BY n DESC, value", params)]
+
+    def with_facet(self, by: str) -> int:
+        """How many records have any value of the facet *by* (records with warnings: 'warning')."""
+        return self.db.execute(
+            "SELECT COUNT(DISTINCT rowid) FROM facets WHERE kind = ?", (_FACET_GROUPS[by],)
+        ).fetchone()[0]
+
+    def date_range(self) -> tuple[str | None, str | None]:
+        first, last = self.db.execute("SELECT MIN(date), MAX(date) FROM records").fetchone()
+        return first, last
+
+    def cites(self, cable_id: str) -> list[tuple[str, bool]]:
+        """(cited id, year inferred) of every cable *cable_id* cites."""
+        rows = self.db.execute(
+            "SELECT e.target, e.inferred FROM edges e JOIN records r ON r.rowid = e.src WHERE r.id = ?", (cable_id,)
+        )
+        return [(target, bool(inferred)) for target, inferred in rows]
+
+    def cited_by(self, cable_id: str) -> list[tuple[str, str | None, str | None]]:
+        """(id, date, subject) of the cables in the store that cite *cable_id*, newest first."""
+        rows = self.db.execute(
+            "SELECT r.id, r.date, r.subject FROM edges e JOIN records r ON r.rowid = e.src WHERE e.target = ?"
+            " ORDER BY r.date DESC NULLS LAST, r.id DESC",
+            (cable_id,),
+        )
+        return list(rows)
+
+    def summaries(self, ids: list[str]) -> dict[str, tuple[str | None, str | None]]:
+        """id -> (date, subject) of those of *ids* that are in the store."""
+        found = {}
+        for k in range(0, len(ids), 500):
+            part = ids[k : k + 500]
+            rows = self.db.execute(
+                f"SELECT id, date, subject FROM records WHERE id IN ({','.join('?' * len(part))})", part
+            )
+            found.update({row[0]: (row[1], row[2]) for row in rows})
+        return found
+
     def count_matches(self, compiled: Compiled) -> int:
         if compiled.match:
             sql, params = self._matching(compiled, "COUNT(*)")
@@ -571,6 +678,9 @@ class Index:
         if compiled.until:
             where.append("date < ?")
             params.append(compiled.until)
+        for cable_id in compiled.cited_by:
+            where.append("id IN (SELECT e.target FROM edges e JOIN records s ON s.rowid = e.src WHERE s.id = ?)")
+            params.append(cable_id)
         return where, params
 
     def _matching(self, compiled: Compiled, what: str) -> tuple[str, list]:
@@ -602,6 +712,17 @@ class Index:
         if where:
             sql += " WHERE " + " AND ".join(where)
         return sql, params
+
+
+# What `group_counts` can count by: a column of the records table, or a facet kind.
+_COLUMN_GROUPS = {
+    "year": "substr(r.date, 1, 4)",
+    "month": "substr(r.date, 1, 7)",
+    "origin": "r.origin",
+    "class": "r.classification",
+}
+_FACET_GROUPS = {"tag": TAG, "signer": SIGNER, "format": FORMAT, "warning": WARNING}
+GROUPS = (*_COLUMN_GROUPS, *_FACET_GROUPS)
 
 
 # Rules and underlines that separate a cable's sections: not worth a snippet's room.

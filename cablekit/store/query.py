@@ -44,6 +44,10 @@ FIELDS = {
     "from": "sender",
     "to": "recipients",
     "date": None,
+    # The cables that ID cites (its references and the cables its body cites): a filter on
+    # the citation graph, not a column of words.
+    "cited-by": None,
+    "cited_by": None,
 }
 # Fields whose value is a cable id, read the way the parser writes ids.
 _ID_FIELDS = ("ref", "cites", "id")
@@ -86,6 +90,7 @@ class Compiled:
     exclude: str | None = None  # FTS expression of rows to leave out (a query of negations only)
     since: str | None = None  # inclusive lower bound on the date, ISO
     until: str | None = None  # exclusive upper bound
+    cited_by: list[str] = field(default_factory=list)  # only cables each of these ids cites
     terms: list[str] = field(default_factory=list)
     query: str = ""
     notes: list[str] = field(default_factory=list)  # how a form the user wrote was read
@@ -236,7 +241,7 @@ class _Parser:
         return self.word(value, pos)
 
     def word(self, value: str, pos: int):
-        m = re.match(r"^([A-Za-z_]+):(.*)$", value)
+        m = re.match(r"^([A-Za-z_-]+):(.*)$", value)
         if m:
             name, arg = m.group(1).lower(), m.group(2)
             if name not in FIELDS:
@@ -249,6 +254,11 @@ class _Parser:
                 arg = arg[1:-1]
             if name == "date":
                 return ("date",) + _date_range(arg, self.text, pos + len(name) + 1)
+            if name in ("cited-by", "cited_by"):
+                value = normalise_id(arg)
+                if value.upper() != arg.upper():
+                    self.notes.append(f"{name}:{arg} read as {name}:{value}, the way the parser writes ids")
+                return ("date", None, None, value)  # a filter like a date's: combined with AND only
             if not phrase and "," in arg.strip(","):
                 # tag:PREL,PGOV: any of the values.
                 values = [v for v in arg.split(",") if v]
@@ -412,6 +422,10 @@ def _first_pos(node) -> int:
 
 
 def _merge_date(compiled: Compiled, node) -> None:
+    """A date range, or (with a fourth item) a cited-by id, into the compiled query."""
+    if len(node) == 4:
+        compiled.cited_by.append(node[3])
+        return
     _, since, until = node
     if since and (compiled.since is None or since > compiled.since):
         compiled.since = since
@@ -431,7 +445,9 @@ def compile_query(text: str) -> Compiled:
         positive, negatives = _fts(node, compiled, True)
     except _Misplaced:
         raise QueryError(
-            "date: filters can only be combined with AND (not inside OR, NOT or parentheses)", text, _date_pos(text)
+            "date: and cited-by: filters can only be combined with AND (not inside OR, NOT or parentheses)",
+            text,
+            _date_pos(text),
         ) from None
     compiled.match = positive
     if positive is None and negatives:
@@ -451,5 +467,5 @@ def check_period(compiled: Compiled) -> None:
 
 
 def _date_pos(text: str) -> int:
-    m = re.search(r"date:", text, re.IGNORECASE)
+    m = re.search(r"date:|cited[-_]by:", text, re.IGNORECASE)
     return m.start() if m else 0

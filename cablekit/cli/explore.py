@@ -1,0 +1,133 @@
+"""`cablekit stats`: what the store holds, counted from its index."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from ..record import dumps
+from .common import EXIT_FAILED, EXIT_OK, compile_search, emit, existing_store, notify, report, store_option
+
+# --list NAME -> what the index counts by.
+_LISTS = {
+    "tags": "tag",
+    "origins": "origin",
+    "signers": "signer",
+    "classes": "class",
+    "years": "year",
+    "months": "month",
+    "formats": "format",
+    "warnings": "warning",
+}
+_TOP = 10
+
+
+@click.command()
+@click.argument("query", nargs=-1)
+@click.option("--list", "list_name", type=click.Choice(list(_LISTS)), help="Every value of one field, with counts.")
+@click.option("--top", type=click.IntRange(min=1), default=None, help="Only the N largest counts of each list.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (with --list: one per value).")
+@store_option
+def stats(query, list_name, top, as_json, store_path) -> None:
+    """Summarise the store: records, dates, cables per year, the top origins, tags and
+    classifications, input styles, warnings, and the sizes of the store and its index.
+
+    With --list, every value of one field and how many cables have it, most first;
+    a QUERY restricts the counts to the cables it matches.
+
+    \b
+    Examples:
+      cablekit stats
+      cablekit stats --list tags --top 20
+      cablekit stats --list origins 'tag:MNUC'
+      cablekit stats --json | jq .records
+    """
+    from ..store import open_index
+
+    store = existing_store(store_path)
+    compiled = compile_search(query, None, None) if query else None
+    index = open_index(store, notify)
+    try:
+        if list_name:
+            by = _LISTS[list_name]
+            counts = index.group_counts(compiled, by)
+            if top:
+                counts = counts[:top]
+            if not counts:
+                report("no cables match" if query else "the store holds no cables")
+                sys.exit(EXIT_FAILED)
+            if as_json:
+                for value, n in counts:
+                    emit(dumps({"value": value, "count": n}))
+            elif sys.stdout.isatty():
+                from .render import console, count_table
+
+                total = index.count_matches(compiled) if compiled else index.count()
+                count_table(by, counts, total, console())
+                report(f"{len(counts):,} values")
+            else:
+                from .render import count_lines
+
+                for line in count_lines(by, counts):
+                    emit(line)
+            sys.exit(EXIT_OK)
+        if query:
+            report("a QUERY goes with --list")
+            sys.exit(2)
+        summary = _summary(index, store, top or _TOP)
+    finally:
+        index.close()
+    if as_json:
+        emit(dumps(summary))
+    elif sys.stdout.isatty():
+        from .render import console, stats_view
+
+        stats_view(summary, console())
+    else:
+        for line in _summary_lines(summary):
+            emit(line)
+    sys.exit(EXIT_OK)
+
+
+def _summary(index, store, top: int) -> dict:
+    first, last = index.date_range()
+    return {
+        "records": index.count(),
+        "first_date": first,
+        "last_date": last,
+        "per_year": [{"value": v, "count": n} for v, n in sorted(index.group_counts(None, "year"), key=_order)],
+        "origins": _listed(index.group_counts(None, "origin")[:top]),
+        "tags": _listed(index.group_counts(None, "tag")[:top]),
+        "classifications": _listed(index.group_counts(None, "class")),
+        "formats": _listed(index.group_counts(None, "format")),
+        "with_warnings": index.with_facet("warning"),
+        "warnings": _listed(index.group_counts(None, "warning")[:top]),
+        "store_bytes": _size(store.records_path),
+        "index_bytes": _size(store.index_path),
+    }
+
+
+def _order(item: tuple[str | None, int]) -> tuple[bool, str]:
+    return (item[0] is None, item[0] or "")
+
+
+def _listed(counts: list[tuple[str | None, int]]) -> list[dict]:
+    return [{"value": v, "count": n} for v, n in counts]
+
+
+def _size(path) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _summary_lines(summary: dict) -> list[str]:
+    """The summary for a pipe: 'name<TAB>value' lines, and 'list<TAB>value<TAB>count'."""
+    lines = [f"{key}\t{summary[key]}" for key in ("records", "first_date", "last_date", "with_warnings")]
+    lines += [f"{key}\t{summary[key]}" for key in ("store_bytes", "index_bytes")]
+    for key in ("per_year", "origins", "tags", "classifications", "formats", "warnings"):
+        lines += [f"{key}\t{item['value'] or ''}\t{item['count']}" for item in summary[key]]
+    return lines

@@ -107,3 +107,56 @@ def test_cited_by_combines_with_words_and_only_with_and(store, records):
     assert compiled.cited_by == [source["id"]] and compiled.match
     bad = run("search", "--store", str(store), f"cited-by:{source['id']} OR embassy")
     assert bad.exit_code == 2 and "only be combined with AND" in bad.stderr
+
+
+def test_graph_files_read_by_networkx(store, records, tmp_path):
+    networkx = pytest.importorskip("networkx", reason="networkx is in the test extras")
+    graphml = tmp_path / "cairo.graphml"
+    result = run("export", "--store", str(store), "--format", "graphml", "-o", str(graphml), "origin:CAIRO date:2009")
+    assert result.exit_code == 0, result.output
+    graph = networkx.read_graphml(graphml)
+    cairo = {r["id"]: r for r in records if r["origin"] == "CAIRO" and (r["date"] or "").startswith("2009")}
+    assert set(graph.nodes) == set(cairo)
+    expected = {
+        (r["id"], x["id"])
+        for r in cairo.values()
+        for x in r["references"] + r["cited"]
+        if x.get("id") in cairo and x["id"] != r["id"]
+    }
+    assert set(graph.edges) == expected and expected
+    node = graph.nodes[next(iter(cairo))]
+    assert node["origin"] == "CAIRO" and node["date"].startswith("2009")
+    # With --depth the neighbours come too, the ones the store lacks marked so.
+    wider = run("export", "--store", str(store), "--format", "graphml", "--depth", "1", "origin:CAIRO date:2009")
+    graph = networkx.parse_graphml(wider.stdout)
+    assert set(cairo) < set(graph.nodes)
+    assert any(data["in_store"] == "false" for _, data in graph.nodes(data=True))
+    edges = run("export", "--store", str(store), "--format", "edges", "origin:CAIRO date:2009")
+    listed = networkx.parse_edgelist(edges.stdout.splitlines(), create_using=networkx.DiGraph)
+    assert set(listed.edges) == expected
+
+
+def test_dot_accepted_by_graphviz(store):
+    import shutil
+    import subprocess
+
+    dot = run("export", "--store", str(store), "--format", "dot", "origin:CAIRO date:2009")
+    assert dot.exit_code == 0 and dot.stdout.startswith("digraph citations {")
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz (dot) is not installed: the DOT file was written but not drawn")
+    drawn = subprocess.run(["dot", "-Tsvg"], input=dot.stdout, capture_output=True, text=True)
+    assert drawn.returncode == 0 and "<svg" in drawn.stdout, drawn.stderr
+
+
+def test_refs_walks_both_ways(store, records):
+    cites = {r["id"]: {x["id"] for x in r["references"] + r["cited"] if x.get("id")} - {r["id"]} for r in records}
+    root = max((r for r in records if r["origin"] == "CAIRO"), key=lambda r: len(cites[r["id"]]))["id"]
+    result = run("refs", "--store", str(store), root)
+    assert result.exit_code == 0, result.output
+    edges = {tuple(line.split("\t")[:2]) for line in result.stdout.splitlines()}
+    citing = {src for src, targets in cites.items() if root in targets}
+    assert edges == {(root, t) for t in cites[root]} | {(src, root) for src in citing}
+    deeper = run("refs", "--store", str(store), root, "--depth", "2", "--json")
+    depths = {json.loads(line)["depth"] for line in deeper.stdout.splitlines()}
+    assert depths <= {1, 2}
+    assert run("refs", "--store", str(store), "99NOWHERE1").exit_code == 1

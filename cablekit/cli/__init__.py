@@ -12,7 +12,7 @@ import click
 
 from .. import __version__
 from .common import EXIT_OK, PipeClosed, report
-from .explore import stats
+from .explore import refs, stats
 from .export import export
 from .maintain import check, index_cmd
 from .parse import parse
@@ -34,7 +34,7 @@ def cli() -> None:
     """
 
 
-for _command in (parse, search, show, export, stats, index_cmd, check):
+for _command in (parse, search, show, export, stats, refs, index_cmd, check):
     cli.add_command(_command)
 
 

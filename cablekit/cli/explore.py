@@ -131,3 +131,94 @@ def _summary_lines(summary: dict) -> list[str]:
     for key in ("per_year", "origins", "tags", "classifications", "formats", "warnings"):
         lines += [f"{key}\t{item['value'] or ''}\t{item['count']}" for item in summary[key]]
     return lines
+
+
+@click.command()
+@click.argument("cable_id")
+@click.option("--depth", type=click.IntRange(min=1, max=6), default=1, show_default=True, help="Citations away.")
+@click.option(
+    "--direction",
+    type=click.Choice(["cites", "cited-by", "both"]),
+    default="both",
+    show_default=True,
+    help="The cables it cites, the cables citing it, or both.",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per edge.")
+@store_option
+def refs(cable_id, depth, direction, as_json, store_path) -> None:
+    """The citation neighbourhood of a cable: what it cites and what cites it.
+
+    On a terminal a tree (a cable listed twice is marked so, one the
+    store does not hold 'not in the store'); through a pipe one edge a line,
+    citing and cited id, tab-separated, with the depth; with --json, objects.
+    Exit status: 0, or 1 when the cable has no citations either way.
+
+    \b
+    Examples:
+      cablekit refs 09CAIRO2
+      cablekit refs 09CAIRO2 --depth 2 --direction cited-by
+      cablekit refs --json 08BAKU279 | jq -r .cited
+    """
+    from ..record import normalise_id
+    from ..store import open_index
+
+    store = existing_store(store_path)
+    cable_id = normalise_id(cable_id)
+    index = open_index(store, notify)
+    try:
+        edges = _walk(index, cable_id, depth, direction)
+        held = index.nodes(sorted({cable_id} | {e[k] for e in edges for k in ("citing", "cited")}))
+    finally:
+        index.close()
+    if cable_id not in held:
+        report(f"{cable_id} is not in the store; its citations are those of the cables that cite it")
+    if not edges:
+        report(f"no citations of or by {cable_id}")
+        sys.exit(EXIT_FAILED)
+    if as_json:
+        for e in edges:
+            emit(dumps({**e, "citing_in_store": e["citing"] in held, "cited_in_store": e["cited"] in held}))
+    elif sys.stdout.isatty():
+        from .render import citation_tree, console
+
+        citation_tree(cable_id, edges, held, console())
+    else:
+        for e in edges:
+            emit(f"{e['citing']}\t{e['cited']}\t{e['depth']}")
+    sys.exit(EXIT_OK)
+
+
+def _walk(index, cable_id: str, depth: int, direction: str) -> list[dict]:
+    """The edges met walking out from *cable_id*, breadth first: {citing, cited, depth,
+    direction ('cites' or 'cited-by', as seen from the cable walked from), from, year_inferred}."""
+    edges: list[dict] = []
+    frontier, seen, taken = [cable_id], {cable_id}, set()
+    for level in range(1, depth + 1):
+        following = []
+        for here in frontier:
+            found = []
+            if direction in ("cites", "both"):
+                found += [("cites", here, target, inferred) for target, inferred in index.cites(here)]
+            if direction in ("cited-by", "both"):
+                found += [("cited-by", source, here, False) for source, _, _ in index.cited_by(here)]
+            for way, citing, cited, inferred in found:
+                if (citing, cited) in taken:
+                    continue
+                taken.add((citing, cited))
+                other = cited if way == "cites" else citing
+                edges.append(
+                    {
+                        "citing": citing,
+                        "cited": cited,
+                        "depth": level,
+                        "direction": way,
+                        "from": here,
+                        "year_inferred": inferred,
+                        "seen_before": other in seen,  # a cycle, or a cable met by another path
+                    }
+                )
+                if other not in seen:
+                    seen.add(other)
+                    following.append(other)
+        frontier = following
+    return edges

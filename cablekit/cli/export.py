@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..store.export import FORMATS as EXPORT_FORMATS
+from ..store.graph import GRAPH_FORMATS
 from .common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -25,11 +26,20 @@ from .common import (
 @click.option(
     "--format",
     "out_format",
-    type=click.Choice(EXPORT_FORMATS),
+    type=click.Choice(EXPORT_FORMATS + GRAPH_FORMATS),
     default="jsonl",
     show_default=True,
-    help="JSON lines (full records) or CSV (flat columns, lists joined with |).",
+    help="JSON lines (full records), CSV (flat columns, lists joined with |), or the citation graph of the"
+    " matches: GraphML (Gephi, networkx), DOT (Graphviz) or an edge list.",
 )
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0, max=6),
+    default=0,
+    help="With a graph format, also the cables up to N citations away from the matches.",
+)
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=None, help="At most this many cables.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Pass over this many cables first.")
 @click.option(
     "-o",
     "--output",
@@ -39,7 +49,7 @@ from .common import (
 @click.option("--since", help="Only cables from this date on (2008, 2008-03, 2008-03-25).")
 @click.option("--until", help="Only cables up to this date (inclusive).")
 @store_option
-def export(query, out_format, output, since, until, store_path) -> None:
+def export(query, out_format, depth, limit, offset, output, since, until, store_path) -> None:
     """Export the store, or the cables matching a search query, oldest first.
 
     The query takes everything `cablekit search` takes; without one, every
@@ -51,6 +61,8 @@ def export(query, out_format, output, since, until, store_path) -> None:
       cablekit export > all.jsonl
       cablekit export --format csv 'origin:BAKU date:2008' > baku-2008.csv
       cablekit export -o secret.jsonl.gz 'class:secret'
+      cablekit export --format graphml 'origin:CAIRO date:2009' --depth 1 > cairo.graphml
+      cablekit export --format dot 'tag:MNUC' | dot -Tsvg > mnuc.svg
     """
     from ..atomic import atomic_write
     from ..store import open_index
@@ -59,10 +71,28 @@ def export(query, out_format, output, since, until, store_path) -> None:
     compiled = compile_search(query, since, until)
     store = existing_store(store_path)
     index = open_index(store, notify)
-    rows = index.search(compiled, sort="date", snippets=False)
-    index.close()
+    try:
+        rows = index.search(compiled, sort="date", snippets=False, limit=limit, offset=offset)
+        if rows and out_format in GRAPH_FORMATS:
+            from ..store.graph import WRITERS, neighbourhood, within
+
+            ids = [row["id"] for row in rows]
+            graph = neighbourhood(index, ids, depth) if depth else within(index, ids)
+    finally:
+        index.close()
     if not rows:
         sys.exit(EXIT_FAILED)
+    if out_format in GRAPH_FORMATS:
+        lines = WRITERS[out_format](graph)
+        if output:
+            with atomic_write(output, text=True) as out:
+                out.writelines(lines)
+            report(f"exported {len(graph.nodes)} cables and {len(graph.edges)} citations to {output}")
+        else:
+            sink = Stdout()
+            for line in lines:
+                sink.write(line)
+        sys.exit(EXIT_OK)
     records = (store.read_at(row["offset"], row["length"]) for row in rows)
     if output:
         with atomic_write(output, text=True) as out:

@@ -130,9 +130,25 @@ def _marked(text: str, words: list[str], style: str | None = None) -> Text:
     return shown
 
 
-def show_record(record: dict, out: Console, highlight: list[str] | None = None) -> None:
+def _reference_lines(record: dict, held: dict) -> Text:
+    """The REF items, a cited cable that the store holds marked with its date and subject."""
+    out = Text()
+    for r in record.get("references") or []:
+        if out:
+            out.append("\n")
+        out.append(safe(f"{r['label'] + '. ' if r.get('label') else ''}{r['text']}"))
+        if r.get("id"):
+            out.append(f"  [{safe(r['id'])}]")
+            if r["id"] in held:
+                date, subject = held[r["id"]]
+                out.append(f" ✓ {(date or '')[:10]} {safe(subject or '')}".rstrip(), style="green")
+    return out
+
+
+def show_record(record: dict, out: Console, highlight: list[str] | None = None, graph: dict | None = None) -> None:
     """Header panel, then the numbered paragraphs with their markings, then the signer,
-    then the parser's warnings. *highlight*: words to mark."""
+    then the parser's warnings. *highlight*: words to mark. *graph*: the cited cables the
+    store holds and the cables that cite this one (a "Cited by" section)."""
     from rich.panel import Panel
     from rich.table import Table
 
@@ -144,10 +160,8 @@ def show_record(record: dict, out: Console, highlight: list[str] | None = None) 
     cls = record.get("classification") or ""
     eo = record.get("eo") or {}
     cb = record.get("classified_by") or {}
-    refs = "\n".join(
-        f"{r['label'] + '. ' if r.get('label') else ''}{r['text']}" + (f"  [{r['id']}]" if r.get("id") else "")
-        for r in record.get("references") or []
-    )
+    held = (graph or {}).get("held") or {}
+    refs = _reference_lines(record, held) if record.get("references") else None
     rows = [
         ("ID", record.get("id")),
         ("Date", record.get("date")),
@@ -176,6 +190,22 @@ def show_record(record: dict, out: Console, highlight: list[str] | None = None) 
         out.print()
     if record.get("signers"):
         out.print(Text(safe(" / ".join(record["signers"])), style="bold"))
+    body_cited = [x for x in record.get("cited") or [] if x.get("id")]
+    if body_cited:
+        out.print()
+        out.print(Text("Cited in the text:", style="bold"))
+        for x in body_cited:
+            line = Text(f"  {safe(x['id'])}")
+            if x["id"] in held:
+                date, subject = held[x["id"]]
+                line.append(f" ✓ {(date or '')[:10]} {safe(subject or '')}".rstrip(), style="green")
+            out.print(line)
+    citing = (graph or {}).get("cited_by") or []
+    if citing:
+        out.print()
+        out.print(Text(f"Cited by ({len(citing)}):", style="bold"))
+        for cid, date, subject in citing:
+            out.print(Text(f"  {safe(cid)}  {(date or '')[:10]}  {safe(subject or '')}".rstrip()))
     if record.get("warnings"):
         out.print()
         out.print(Text("The parser's warnings about this cable:", style="dim bold"))
@@ -278,3 +308,33 @@ def stats_view(summary: dict, out: Console) -> None:
             out.print()
             out.print(Text(title, style="bold underline"))
             count_table(by, counts, total, out)
+
+
+def citation_tree(root: str, edges: list[dict], held: dict, out: Console) -> None:
+    """The neighbourhood as a tree: '→' a cable cited, '←' a cable citing; the cables the
+    store does not hold and those shown already are said to be so."""
+    from rich.tree import Tree
+
+    def label(cid: str) -> Text:
+        node = held.get(cid)
+        if node is None:
+            return Text(f"{safe(cid)}  (not in the store)", style="dim")
+        return Text(f"{safe(cid)}  {(node['date'] or '')[:10]}  {safe(node['subject'] or '')}".rstrip())
+
+    tree = Tree(label(root))
+    branches = {root: tree}
+    for e in edges:
+        parent = branches.get(e["from"])
+        if parent is None:
+            continue
+        other = e["cited"] if e["direction"] == "cites" else e["citing"]
+        text = Text("→ " if e["direction"] == "cites" else "← ", style="bold")
+        text.append_text(label(other))
+        if e["year_inferred"]:
+            text.append("  (year inferred)", style="dim")
+        if e["seen_before"]:
+            text.append("  (listed elsewhere in the tree)", style="dim")
+        branch = parent.add(text)
+        if not e["seen_before"]:
+            branches[other] = branch
+    out.print(tree)

@@ -60,6 +60,8 @@ def show(ids, as_json, raw, whole_source, field_name, highlight, no_pager, store
     index = open_index(store, notify)
     missing = 0
     records = []
+    graphs: dict[str, dict] = {}
+    pretty = not (as_json or field_name or raw or whole_source)
     try:
         for cable_id in ids:
             where = index.lookup(cable_id)
@@ -73,7 +75,10 @@ def show(ids, as_json, raw, whole_source, field_name, highlight, no_pager, store
                 report(f"no cable {cable_id} in the store{hint}")
                 missing += 1
                 continue
-            records.append(store.read_at(*where))
+            record = store.read_at(*where)
+            records.append(record)
+            if pretty:
+                graphs[record["id"]] = _graph(index, record)
     finally:
         index.close()
     if as_json or field_name or raw or whole_source:
@@ -85,8 +90,15 @@ def show(ids, as_json, raw, whole_source, field_name, highlight, no_pager, store
         out = console()
         with paged(out, enabled=not no_pager):
             for record in records:
-                show_record(record, out, highlight.split() if highlight else [])
+                show_record(record, out, highlight.split() if highlight else [], graphs.get(record["id"]))
     sys.exit(EXIT_FAILED if missing else EXIT_OK)
+
+
+def _graph(index, record: dict) -> dict:
+    """The record's place in the citation graph: the cited cables that the store holds
+    (id -> date, subject) and the cables in the store that cite it, newest first."""
+    cited = [x["id"] for x in (record.get("references") or []) + (record.get("cited") or []) if x.get("id")]
+    return {"held": index.summaries(cited), "cited_by": index.cited_by(record["id"])}
 
 
 def _show_plain(record: dict, as_json: bool, raw: bool, whole_source: bool, field_name: str | None) -> None:

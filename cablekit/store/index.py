@@ -652,6 +652,33 @@ class Index:
         )
         return list(rows)
 
+    def nodes(self, ids: list[str]) -> dict[str, dict]:
+        """id -> {date, origin, classification, subject, tags} of those of *ids* in the store."""
+        found: dict[str, dict] = {}
+        for k in range(0, len(ids), 500):
+            part = ids[k : k + 500]
+            marks = ",".join("?" * len(part))
+            rows = self.db.execute(
+                f"SELECT rowid, id, date, origin, classification, subject FROM records WHERE id IN ({marks})", part
+            ).fetchall()
+            tags: dict[int, list[str]] = {}
+            rowids = [row[0] for row in rows]
+            if rowids:
+                for rowid, tag in self.db.execute(
+                    f"SELECT rowid, value FROM facets WHERE kind = ? AND rowid IN ({','.join('?' * len(rowids))})",
+                    [TAG, *rowids],
+                ):
+                    tags.setdefault(rowid, []).append(tag)
+            for rowid, cid, date, origin, cls, subject in rows:
+                found[cid] = {
+                    "date": date,
+                    "origin": origin,
+                    "classification": cls,
+                    "subject": subject,
+                    "tags": tags.get(rowid, []),
+                }
+        return found
+
     def summaries(self, ids: list[str]) -> dict[str, tuple[str | None, str | None]]:
         """id -> (date, subject) of those of *ids* that are in the store."""
         found = {}

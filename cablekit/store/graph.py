@@ -1,0 +1,128 @@
+"""The citation graph of the store: a cable's neighbourhood, and graph files for Gephi,
+Graphviz and networkx (GraphML, DOT, an edge list)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape, quoteattr
+
+if TYPE_CHECKING:
+    from .index import Index
+
+DIRECTIONS = ("cites", "cited-by", "both")
+GRAPH_FORMATS = ("graphml", "dot", "edges")
+NODE_ATTRIBUTES = ("date", "origin", "classification", "subject", "tags")
+
+
+@dataclass
+class Graph:
+    """Cables as nodes (their attributes where the store holds them), citations as edges
+    (citing id, cited id, year inferred)."""
+
+    nodes: dict[str, dict | None] = field(default_factory=dict)  # None: not in the store
+    edges: dict[tuple[str, str], bool] = field(default_factory=dict)
+
+
+def _neighbours(index: Index, cable_id: str, direction: str) -> list[tuple[str, str, bool]]:
+    """The edges (citing, cited, inferred) at *cable_id*, in *direction*."""
+    out = []
+    if direction in ("cites", "both"):
+        out += [(cable_id, target, inferred) for target, inferred in index.cites(cable_id)]
+    if direction in ("cited-by", "both"):
+        out += [(source, cable_id, False) for source, _, _ in index.cited_by(cable_id)]
+    return out
+
+
+def neighbourhood(index: Index, ids: Iterable[str], depth: int, direction: str = "both") -> Graph:
+    """The cables *ids* and every cable up to *depth* citations away, with the edges walked."""
+    graph = Graph()
+    frontier = list(dict.fromkeys(ids))
+    seen = set(frontier)
+    for _ in range(depth):
+        following = []
+        for cable_id in frontier:
+            for source, target, inferred in _neighbours(index, cable_id, direction):
+                inferred = graph.edges.get((source, target), inferred) and inferred
+                graph.edges[(source, target)] = inferred
+                other = target if source == cable_id else source
+                if other not in seen:
+                    seen.add(other)
+                    following.append(other)
+        frontier = following
+    held = index.nodes(sorted(seen))
+    graph.nodes = {cid: held.get(cid) for cid in sorted(seen)}
+    return graph
+
+
+def within(index: Index, ids: list[str]) -> Graph:
+    """The cables *ids* and the citations among them (depth 0: no neighbours added)."""
+    graph = Graph()
+    wanted = set(ids)
+    for cable_id in ids:
+        for target, inferred in index.cites(cable_id):
+            if target in wanted:
+                graph.edges[(cable_id, target)] = inferred
+    held = index.nodes(ids)
+    graph.nodes = {cid: held.get(cid) for cid in ids}
+    return graph
+
+
+def _attributes(node: dict | None) -> dict[str, str]:
+    if node is None:
+        return {"in_store": "false"}
+    values = {k: node.get(k) for k in NODE_ATTRIBUTES}
+    values["tags"] = " ".join(node.get("tags") or [])
+    return {"in_store": "true", **{k: str(v) for k, v in values.items() if v}}
+
+
+def graphml(graph: Graph) -> Iterable[str]:
+    """GraphML, as Gephi, networkx and yEd read it."""
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+    yield '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
+    for key in ("in_store", *NODE_ATTRIBUTES):
+        yield f'  <key id="{key}" for="node" attr.name="{key}" attr.type="string"/>\n'
+    yield '  <key id="year_inferred" for="edge" attr.name="year_inferred" attr.type="boolean"/>\n'
+    yield '  <graph id="citations" edgedefault="directed">\n'
+    for cid, node in graph.nodes.items():
+        yield f"    <node id={quoteattr(cid)}>\n"
+        for key, value in _attributes(node).items():
+            yield f'      <data key="{key}">{escape(_xml_text(value))}</data>\n'
+        yield "    </node>\n"
+    for (source, target), inferred in graph.edges.items():
+        yield f"    <edge source={quoteattr(source)} target={quoteattr(target)}>"
+        yield f'<data key="year_inferred">{"true" if inferred else "false"}</data></edge>\n'
+    yield "  </graph>\n</graphml>\n"
+
+
+def _xml_text(text: str) -> str:
+    """Text XML can carry: control characters other than tab and newline are left out."""
+    return "".join(ch for ch in text if ch >= " " or ch in "\t\n")
+
+
+def _dot_quoted(text: str) -> str:
+    return '"' + _xml_text(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def dot(graph: Graph) -> Iterable[str]:
+    """Graphviz DOT: one node per cable, labelled with its id and date."""
+    yield "digraph citations {\n  node [shape=box, fontsize=10];\n"
+    for cid, node in graph.nodes.items():
+        attrs = _attributes(node)
+        label = cid + (f" {attrs['date'][:10]}" if "date" in attrs else "")
+        extra = "".join(f", {k}={_dot_quoted(v)}" for k, v in attrs.items())
+        style = "" if node is not None else ", style=dashed"  # a cable the store does not hold
+        yield f"  {_dot_quoted(cid)} [label={_dot_quoted(label)}{style}{extra}];\n"
+    for (source, target), inferred in graph.edges.items():
+        yield f"  {_dot_quoted(source)} -> {_dot_quoted(target)}" + (" [style=dotted]" if inferred else "") + ";\n"
+    yield "}\n"
+
+
+def edge_list(graph: Graph) -> Iterable[str]:
+    """One edge a line, citing and cited id, as networkx.read_edgelist reads it."""
+    for source, target in graph.edges:
+        yield f"{source} {target}\n"
+
+
+WRITERS = {"graphml": graphml, "dot": dot, "edges": edge_list}

@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -27,3 +30,25 @@ def parsed(name: str) -> dict:
         path = SEEDS / name if name.startswith("00") and (SEEDS / name).exists() else CABLES / name
         _cache[name] = parse_file(str(path))
     return _cache[name]
+
+
+def on_a_terminal(args, env):
+    """Run cablekit with stdout on a pseudo-terminal; return what the terminal shows."""
+    import pty
+
+    master, slave = pty.openpty()
+    command = [sys.executable, "-m", "cablekit", *map(str, args)]
+    proc = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    proc.wait(timeout=60)
+    return seen.decode("utf-8", "replace")

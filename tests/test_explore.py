@@ -6,7 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS
+from conftest import CORPUS, on_a_terminal
 
 from cablekit.cli import cli
 from cablekit.store import Store, compile_query, open_index
@@ -160,3 +160,22 @@ def test_refs_walks_both_ways(store, records):
     depths = {json.loads(line)["depth"] for line in deeper.stdout.splitlines()}
     assert depths <= {1, 2}
     assert run("refs", "--store", str(store), "99NOWHERE1").exit_code == 1
+
+
+def test_bars_and_trees_on_a_terminal_fit_80_columns_and_drop_colour(store, records):
+    import os
+    import re
+
+    root = max(records, key=lambda r: len([x for x in r["references"] if x.get("id")]))["id"]
+    env = dict(os.environ, COLUMNS="80", NO_COLOR="1")
+    for args in (
+        ["search", "--store", store, "embassy", "--by", "year", "--by", "origin", "--top", "8"],
+        ["stats", "--store", store],
+        ["refs", "--store", store, root, "--depth", "2"],
+    ):
+        seen = on_a_terminal(args, env)
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", seen).replace("\r", "")
+        shown = [line for line in plain.split("\n") if not line.startswith("cablekit: ")]  # (stderr's notes)
+        assert max(len(line) for line in shown) <= 80, [line for line in shown if len(line) > 80]
+        assert not re.search(r"\x1b\[(?:[0-9;]*;)?(?:3[0-9]|9[0-7]|38)[;m]", seen), args  # no colour codes
+        assert "█" in plain or "├──" in plain or "└──" in plain

@@ -4,12 +4,10 @@ item, warnings and highlighting, and the pager."""
 import json
 import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA
+from conftest import DATA, on_a_terminal
 from rich.console import Console
 
 from cablekit.cli import cli
@@ -102,33 +100,11 @@ def test_highlight_marks_the_words_in_any_case():
     assert "\x1b[1;7mINTEGRITY" in out.export_text(styles=True) or "\x1b[7;1mINTEGRITY" in out.export_text(styles=True)
 
 
-def _on_a_terminal(args, env):
-    """Run cablekit with stdout on a pseudo-terminal; return what the terminal shows."""
-    import pty
-
-    master, slave = pty.openpty()
-    command = [sys.executable, "-m", "cablekit", *map(str, args)]
-    proc = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env)
-    os.close(slave)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(master)
-    proc.wait(timeout=60)
-    return seen.decode("utf-8", "replace")
-
-
 def test_show_pages_on_a_terminal_unless_told_not_to(store, tmp_path):
     paged = tmp_path / "paged.txt"
     env = dict(os.environ, PAGER=f"tee {paged}", COLUMNS="80")
-    _on_a_terminal(["show", "--store", store, "04MADRID4367"], env)
+    on_a_terminal(["show", "--store", store, "04MADRID4367"], env)
     assert "MADRID 004367" in paged.read_text(errors="replace") or "04MADRID4367" in paged.read_text(errors="replace")
     paged.unlink()
-    shown = _on_a_terminal(["show", "--store", store, "--no-pager", "04MADRID4367"], env)
+    shown = on_a_terminal(["show", "--store", store, "--no-pager", "04MADRID4367"], env)
     assert not paged.exists() and "04MADRID4367" in shown

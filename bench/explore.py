@@ -66,7 +66,8 @@ def main() -> None:
         store_path = args.store
         if store_path is None:
             corpus, store_path = Path(tmp) / "corpus", Path(tmp) / "store"
-            made, _ = build_corpus(corpus, args.cables)
+            corpus.mkdir()
+            made = sum(build_corpus(corpus, args.cables))
             start = time.perf_counter()
             subprocess.run(
                 [sys.executable, "-m", "cablekit", "parse", str(corpus), "--store", str(store_path)],

@@ -191,7 +191,7 @@ def _counts(index, compiled, group_by: tuple[str, ...], sort: str, reverse: bool
             for line in count_lines(by, counts):
                 emit(line)
     if out is not None:
-        report(f"{total:,} cables match")
+        report(f"{total:,} cable matches" if total == 1 else f"{total:,} cables match")
     sys.exit(EXIT_OK)
 
 

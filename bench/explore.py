@@ -11,7 +11,8 @@ an existing one), then times in-process, median of five runs each:
 
     python bench/explore.py                  # 250,000 cables
     python bench/explore.py --cables 20000
-    python bench/explore.py --store /tmp/big-store   # an existing store
+    python bench/explore.py --store /tmp/big/store   # an existing store
+    python bench/explore.py --keep /tmp/big          # keep the corpus and store built
 
 It writes bench/results-explore.md.
 """
@@ -59,14 +60,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cables", type=int, default=250_000)
     ap.add_argument("--store", type=Path, help="an existing store to measure (no corpus is built)")
+    ap.add_argument("--keep", type=Path, help="build the corpus and store in this folder and keep them")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results-explore.md")
     args = ap.parse_args()
     lines = []
     with tempfile.TemporaryDirectory() as tmp:
         store_path = args.store
         if store_path is None:
-            corpus, store_path = Path(tmp) / "corpus", Path(tmp) / "store"
-            corpus.mkdir()
+            work = args.keep or Path(tmp)
+            corpus, store_path = work / "corpus", work / "store"
+            corpus.mkdir(parents=True)
             made = sum(build_corpus(corpus, args.cables))
             start = time.perf_counter()
             subprocess.run(
@@ -85,7 +88,8 @@ def main() -> None:
             compiled = compile_query(word)
             hits = index.count_matches(compiled)
             for by in ("year", "origin", "tag"):
-                ms = median_ms(lambda c=compiled, b=by: index.group_counts(c, b))
+                # as `search --by` does it: the matches counted, then grouped
+                ms = median_ms(lambda c=compiled, b=by: index.group_counts(c, b, index.count_matches(c)))
                 rows.append((f"`search {word} --by {by}` ({hits:,} matches)", ms))
         rows.append(("`stats` (the whole summary)", median_ms(lambda: _summary(index, store, 10))))
         cited = [

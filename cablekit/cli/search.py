@@ -174,7 +174,7 @@ def _counts(index, compiled, group_by: tuple[str, ...], sort: str, reverse: bool
 
         out = console()
     for by in group_by:
-        counts = index.group_counts(compiled, by)
+        counts = index.group_counts(compiled, by, total)
         timeline = by in ("year", "month")
         if top:
             counts = sorted(counts, key=lambda vn: -vn[1])[:top]

@@ -600,10 +600,13 @@ class Index:
 
     # --- counts and the citation graph --------------------------------------
 
-    def group_counts(self, compiled: Compiled | None, by: str) -> list[tuple[str | None, int]]:
+    def group_counts(
+        self, compiled: Compiled | None, by: str, matches: int | None = None
+    ) -> list[tuple[str | None, int]]:
         """(value, number of matching cables) for each value of *by* (one of GROUPS) among
         the cables *compiled* matches (all of them for None), most first. Read from the
-        index's columns and facets, never from the records."""
+        index's columns and facets, never from the records. *matches*, how many cables
+        match where the caller knows it, chooses how the facets are read."""
         everything = compiled is None or not (
             compiled.match or compiled.exclude or compiled.since or compiled.until or compiled.cited_by
         )
@@ -614,7 +617,12 @@ class Index:
             else:
                 assert compiled is not None
                 inner, params = self._filtered(compiled, "r.rowid")
-                sql = f"SELECT value, COUNT(*) AS n FROM facets WHERE kind = ? AND rowid IN ({inner}) GROUP BY value"
+                # A few matches are looked up by their rowids (the primary key; "+kind" keeps
+                # SQLite from the kind's index), many by one pass over the kind's rows, in
+                # value order (no sort): 204 ms -> a few for 145 matches of 250,000.
+                few = matches is not None and matches * 20 < self.count()
+                kind = "+kind" if few else "kind"
+                sql = f"SELECT value, COUNT(*) AS n FROM facets WHERE {kind} = ? AND rowid IN ({inner}) GROUP BY value"
             params = [_FACET_GROUPS[by], *params]
         else:
             column = _COLUMN_GROUPS[by]

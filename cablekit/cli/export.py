@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..store.export import FORMATS as EXPORT_FORMATS
-from ..store.graph import GRAPH_FORMATS
+from ..store.export import GRAPH_FORMATS
 from .common import (
     EXIT_FAILED,
     EXIT_OK,

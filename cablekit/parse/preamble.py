@@ -224,10 +224,7 @@ _EMBEDDED_PARTS = (
     # A keyword after a space, or glued to the word before it where the line breaks
     # were lost ("EGYPTREF:", "CAIROCLASSIFIED BY", "2019/12/24TAGS:"), but never
     # UNCLASSIFIED BY.
-    # (Not "This message classified by ...", which is the Classified By line's own wording.)
-    r"(?<!MESSAGE)(?<!CABLE)(?<!TELEGRAM)\s+(?=(?:"
-    + inline_keywords("tags", "subject", "ref", "classified_by")
-    + r")(?:\s|$))"
+    r"\s+(?=(?:" + inline_keywords("tags", "subject", "ref", "classified_by") + r")(?:\s|$))"
     r"|(?<=[A-Z0-9.)])(?<!UN)(?=(?-i:REFS?\s*:|REF\(S\)\s*:|CLASSIFIED\s+BY\b|TAGS\s*:|SUBJECT\s*:))",
     # The body run on into the preamble: a marked paragraph, a summary heading, a rule.
     r"\s+(?=\d{1,2}\s?[.,]\s{0,3}\(" + MARKING_WORD + r"(?:/+[A-Z]+)?\)(?:\s|(?-i:[A-Z])))",
@@ -314,7 +311,12 @@ def _split_at_keywords(line: str) -> list[str]:
         )
         if not any(parts):
             return [line.strip()] if line.strip() else []
-    return [s.strip() for s in _embedded(parts).split(line) if s and s.strip()]
+    pieces = [s.strip() for s in _embedded(parts).split(line) if s and s.strip()]
+    # "Classified By: This message classified by ...": the wording of one line, not two.
+    for k in range(len(pieces) - 1, 0, -1):
+        if pieces[k][:10].upper() == "CLASSIFIED" and pieces[k - 1].upper().endswith(("MESSAGE", "CABLE", "TELEGRAM")):
+            pieces[k - 1 : k + 1] = [pieces[k - 1] + " " + pieces[k]]
+    return pieces
 
 
 def _segments(line: str, in_field: bool = False) -> list[str]:

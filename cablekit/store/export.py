@@ -14,6 +14,7 @@ class Writable(Protocol):
 
 
 FORMATS = ("jsonl", "csv")
+GRAPH_FORMATS = ("graphml", "dot", "edges")  # written by store.graph
 CSV_COLUMNS = (
     "id",
     "date",

@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape, quoteattr
 
 if TYPE_CHECKING:
     from .index import Index
 
 DIRECTIONS = ("cites", "cited-by", "both")
-GRAPH_FORMATS = ("graphml", "dot", "edges")
 NODE_ATTRIBUTES = ("date", "origin", "classification", "subject", "tags")
 
 
@@ -94,6 +92,15 @@ def graphml(graph: Graph) -> Iterable[str]:
         yield f"    <edge source={quoteattr(source)} target={quoteattr(target)}>"
         yield f'<data key="year_inferred">{"true" if inferred else "false"}</data></edge>\n'
     yield "  </graph>\n</graphml>\n"
+
+
+def escape(text: str) -> str:
+    """Text for an XML element (the xml package would pull urllib into every command's start)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    return '"' + escape(text).replace('"', "&quot;") + '"'
 
 
 def _xml_text(text: str) -> str:

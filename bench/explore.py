@@ -33,8 +33,9 @@ sys.path.insert(0, str(ROOT))
 
 from benchmark import build_corpus, machine  # noqa: I001
 
-from cablekit.cli.explore import _summary, _walk
+from cablekit.cli.explore import _summary
 from cablekit.store import Store, compile_query, open_index
+from cablekit.store.graph import walk
 
 
 def median_ms(work, runs: int = 5) -> float:
@@ -105,7 +106,7 @@ def main() -> None:
         rows.append(
             (
                 "`refs --depth 2` of 10 of them, each",
-                median_ms(lambda: [_walk(index, c, 2, "both") for c in cited[:10]]) / 10,
+                median_ms(lambda: [walk(index, [c], 2) for c in cited[:10]]) / 10,
             )
         )
         index.close()

@@ -92,12 +92,14 @@ def stats(query, list_name, top, as_json, store_path) -> None:
 
 
 def _summary(index, store, top: int) -> dict:
+    from .render import by_value
+
     first, last = index.date_range()
     return {
         "records": index.count(),
         "first_date": first,
         "last_date": last,
-        "per_year": [{"value": v, "count": n} for v, n in sorted(index.group_counts(None, "year"), key=_order)],
+        "per_year": [{"value": v, "count": n} for v, n in sorted(index.group_counts(None, "year"), key=by_value)],
         "origins": _listed(index.group_counts(None, "origin")[:top]),
         "tags": _listed(index.group_counts(None, "tag")[:top]),
         "classifications": _listed(index.group_counts(None, "class")),
@@ -107,10 +109,6 @@ def _summary(index, store, top: int) -> dict:
         "store_bytes": _size(store.records_path),
         "index_bytes": _size(store.index_path),
     }
-
-
-def _order(item: tuple[str | None, int]) -> tuple[bool, str]:
-    return (item[0] is None, item[0] or "")
 
 
 def _listed(counts: list[tuple[str | None, int]]) -> list[dict]:
@@ -161,12 +159,13 @@ def refs(cable_id, depth, direction, as_json, store_path) -> None:
     """
     from ..record import normalise_id
     from ..store import open_index
+    from ..store.graph import walk
 
     store = existing_store(store_path)
     cable_id = normalise_id(cable_id)
     index = open_index(store, notify)
     try:
-        edges = _walk(index, cable_id, depth, direction)
+        edges = walk(index, [cable_id], depth, direction)
         held = index.nodes(sorted({cable_id} | {e[k] for e in edges for k in ("citing", "cited")}))
     finally:
         index.close()
@@ -186,39 +185,3 @@ def refs(cable_id, depth, direction, as_json, store_path) -> None:
         for e in edges:
             emit(f"{e['citing']}\t{e['cited']}\t{e['depth']}")
     sys.exit(EXIT_OK)
-
-
-def _walk(index, cable_id: str, depth: int, direction: str) -> list[dict]:
-    """The edges met walking out from *cable_id*, breadth first: {citing, cited, depth,
-    direction ('cites' or 'cited-by', as seen from the cable walked from), from, year_inferred}."""
-    edges: list[dict] = []
-    frontier, seen, taken = [cable_id], {cable_id}, set()
-    for level in range(1, depth + 1):
-        following = []
-        for here in frontier:
-            found = []
-            if direction in ("cites", "both"):
-                found += [("cites", here, target, inferred) for target, inferred in index.cites(here)]
-            if direction in ("cited-by", "both"):
-                found += [("cited-by", source, here, False) for source, _, _ in index.cited_by(here)]
-            for way, citing, cited, inferred in found:
-                if (citing, cited) in taken:
-                    continue
-                taken.add((citing, cited))
-                other = cited if way == "cites" else citing
-                edges.append(
-                    {
-                        "citing": citing,
-                        "cited": cited,
-                        "depth": level,
-                        "direction": way,
-                        "from": here,
-                        "year_inferred": inferred,
-                        "seen_before": other in seen,  # a cycle, or a cable met by another path
-                    }
-                )
-                if other not in seen:
-                    seen.add(other)
-                    following.append(other)
-        frontier = following
-    return edges

@@ -130,6 +130,14 @@ def _marked(text: str, words: list[str], style: str | None = None) -> Text:
     return shown
 
 
+def _held_mark(cable_id: str, held: dict) -> str:
+    """' ✓ date subject' for a cited cable the store holds, '' for another."""
+    if cable_id not in held:
+        return ""
+    date, subject = held[cable_id]
+    return f" ✓ {(date or '')[:10]} {safe(subject or '')}".rstrip()
+
+
 def _reference_lines(record: dict, held: dict) -> Text:
     """The REF items, a cited cable that the store holds marked with its date and subject."""
     out = Text()
@@ -139,9 +147,7 @@ def _reference_lines(record: dict, held: dict) -> Text:
         out.append(safe(f"{r['label'] + '. ' if r.get('label') else ''}{r['text']}"))
         if r.get("id"):
             out.append(f"  [{safe(r['id'])}]")
-            if r["id"] in held:
-                date, subject = held[r["id"]]
-                out.append(f" ✓ {(date or '')[:10]} {safe(subject or '')}".rstrip(), style="green")
+            out.append(_held_mark(r["id"], held), style="green")
     return out
 
 
@@ -195,11 +201,7 @@ def show_record(record: dict, out: Console, highlight: list[str] | None = None, 
         out.print()
         out.print(Text("Cited in the text:", style="bold"))
         for x in body_cited:
-            line = Text(f"  {safe(x['id'])}")
-            if x["id"] in held:
-                date, subject = held[x["id"]]
-                line.append(f" ✓ {(date or '')[:10]} {safe(subject or '')}".rstrip(), style="green")
-            out.print(line)
+            out.print(Text(f"  {safe(x['id'])}").append(_held_mark(x["id"], held), style="green"))
     citing = (graph or {}).get("cited_by") or []
     if citing:
         out.print()
@@ -234,6 +236,11 @@ def fill_timeline(by: str, counts: list[tuple[str | None, int]]) -> list[tuple[s
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     filled: list[tuple[str | None, int]] = [(v, dated.get(v, 0)) for v in values]
     return filled + undated
+
+
+def by_value(item: tuple[str | None, int]) -> tuple[bool, str]:
+    """Sort key of a (value, count) pair by its value, the pair without a value last."""
+    return (item[0] is None, item[0] or "")
 
 
 def count_label(value: str | None, by: str) -> str:

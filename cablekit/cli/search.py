@@ -161,7 +161,7 @@ def _nothing_found(index, compiled, offset: int) -> None:
 
 def _counts(index, compiled, group_by: tuple[str, ...], sort: str, reverse: bool, top: int | None, as_json) -> None:
     """The matches counted per value of each --by, as tables, lines or JSON objects; exits."""
-    from .render import count_lines, count_table, fill_timeline
+    from .render import by_value, count_lines, count_table, fill_timeline
 
     total = index.count_matches(compiled)
     if not total:
@@ -179,7 +179,7 @@ def _counts(index, compiled, group_by: tuple[str, ...], sort: str, reverse: bool
         if top:
             counts = sorted(counts, key=lambda vn: -vn[1])[:top]
         if sort == "value" or (timeline and sort != "count"):
-            counts = fill_timeline(by, counts) if timeline and not top else sorted(counts, key=_value_order)
+            counts = fill_timeline(by, counts) if timeline and not top else sorted(counts, key=by_value)
         if reverse:
             counts.reverse()
         if as_json:
@@ -193,7 +193,3 @@ def _counts(index, compiled, group_by: tuple[str, ...], sort: str, reverse: bool
     if out is not None:
         report(f"{total:,} cable matches" if total == 1 else f"{total:,} cables match")
     sys.exit(EXIT_OK)
-
-
-def _value_order(item: tuple[str | None, int]) -> tuple[bool, str]:
-    return (item[0] is None, item[0] or "")

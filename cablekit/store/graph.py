@@ -23,34 +23,53 @@ class Graph:
     edges: dict[tuple[str, str], bool] = field(default_factory=dict)
 
 
-def _neighbours(index: Index, cable_id: str, direction: str) -> list[tuple[str, str, bool]]:
-    """The edges (citing, cited, inferred) at *cable_id*, in *direction*."""
-    out = []
-    if direction in ("cites", "both"):
-        out += [(cable_id, target, inferred) for target, inferred in index.cites(cable_id)]
-    if direction in ("cited-by", "both"):
-        out += [(source, cable_id, False) for source, _, _ in index.cited_by(cable_id)]
-    return out
-
-
-def neighbourhood(index: Index, ids: Iterable[str], depth: int, direction: str = "both") -> Graph:
-    """The cables *ids* and every cable up to *depth* citations away, with the edges walked."""
-    graph = Graph()
-    frontier = list(dict.fromkeys(ids))
-    seen = set(frontier)
-    for _ in range(depth):
+def walk(index: Index, roots: Iterable[str], depth: int, direction: str = "both") -> list[dict]:
+    """The edges met walking out from *roots*, breadth first, each once: {citing, cited,
+    depth, direction ('cites' or 'cited-by', as seen from the cable walked from), from,
+    year_inferred, seen_before (the far end was met already: a cycle, or another path)}."""
+    edges: list[dict] = []
+    frontier = list(dict.fromkeys(roots))
+    seen, taken = set(frontier), set()
+    for level in range(1, depth + 1):
         following = []
-        for cable_id in frontier:
-            for source, target, inferred in _neighbours(index, cable_id, direction):
-                inferred = graph.edges.get((source, target), inferred) and inferred
-                graph.edges[(source, target)] = inferred
-                other = target if source == cable_id else source
+        for here in frontier:
+            found = []
+            if direction in ("cites", "both"):
+                found += [("cites", here, target, inferred) for target, inferred in index.cites(here)]
+            if direction in ("cited-by", "both"):
+                found += [("cited-by", source, here, inferred) for source, inferred in index.citing(here)]
+            for way, citing, cited, inferred in found:
+                if (citing, cited) in taken:
+                    continue
+                taken.add((citing, cited))
+                other = cited if way == "cites" else citing
+                edges.append(
+                    {
+                        "citing": citing,
+                        "cited": cited,
+                        "depth": level,
+                        "direction": way,
+                        "from": here,
+                        "year_inferred": inferred,
+                        "seen_before": other in seen,
+                    }
+                )
                 if other not in seen:
                     seen.add(other)
                     following.append(other)
         frontier = following
-    held = index.nodes(sorted(seen))
-    graph.nodes = {cid: held.get(cid) for cid in sorted(seen)}
+    return edges
+
+
+def neighbourhood(index: Index, ids: Iterable[str], depth: int, direction: str = "both") -> Graph:
+    """The cables *ids* and every cable up to *depth* citations away, with the edges walked."""
+    roots = list(dict.fromkeys(ids))
+    graph = Graph()
+    for e in walk(index, roots, depth, direction):
+        graph.edges[(e["citing"], e["cited"])] = e["year_inferred"]
+    found = sorted(set(roots) | {cid for edge in graph.edges for cid in edge})
+    held = index.nodes(found)
+    graph.nodes = {cid: held.get(cid) for cid in found}
     return graph
 
 

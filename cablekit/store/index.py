@@ -651,6 +651,13 @@ class Index:
         )
         return [(target, bool(inferred)) for target, inferred in rows]
 
+    def citing(self, cable_id: str) -> list[tuple[str, bool]]:
+        """(citing id, year inferred) of every cable in the store that cites *cable_id*."""
+        rows = self.db.execute(
+            "SELECT r.id, e.inferred FROM edges e JOIN records r ON r.rowid = e.src WHERE e.target = ?", (cable_id,)
+        )
+        return [(source, bool(inferred)) for source, inferred in rows]
+
     def cited_by(self, cable_id: str) -> list[tuple[str, str | None, str | None]]:
         """(id, date, subject) of the cables in the store that cite *cable_id*, newest first."""
         rows = self.db.execute(

@@ -15,6 +15,7 @@ JSON. This module holds what all stages share about it and nothing else:
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -484,3 +485,33 @@ def dumps(record: Mapping[str, Any]) -> str:
 def decode(line: str | bytes) -> Any:
     """The value of one JSON line (raises ValueError when it is not JSON)."""
     return orjson.loads(line)
+
+
+@functools.cache
+def _schema() -> dict:
+    from .schema import record_schema
+
+    return record_schema()
+
+
+def in_field_order(record: Mapping[str, Any]) -> dict:
+    """A record with its keys, and those of the objects in it, in the schema's order (a
+    store that keeps records as JSONB gives them back in an order of its own)."""
+    schema = _schema()
+    return _ordered(record, schema, schema.get("$defs") or {})
+
+
+def _ordered(value: Any, schema: Mapping[str, Any], defs: Mapping[str, Any]) -> Any:
+    for choice in schema.get("oneOf") or schema.get("anyOf") or ():
+        if "$ref" in choice or "properties" in choice or "items" in choice:
+            schema = choice
+            break
+    if "$ref" in schema:
+        schema = defs.get(schema["$ref"].rsplit("/", 1)[-1]) or {}
+    if isinstance(value, dict):
+        properties = schema.get("properties") or {}
+        keys = [k for k in properties if k in value] + [k for k in value if k not in properties]
+        return {k: _ordered(value[k], properties.get(k) or {}, defs) for k in keys}
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [_ordered(item, schema["items"], defs) for item in value]
+    return value

@@ -14,7 +14,7 @@ from .. import __version__
 from .common import EXIT_OK, PipeClosed, report
 from .explore import refs, stats
 from .export import export
-from .maintain import check, index_cmd
+from .maintain import check, index_cmd, store_group
 from .parse import parse
 from .search import search
 from .show import show
@@ -34,7 +34,7 @@ def cli() -> None:
     """
 
 
-for _command in (parse, search, show, export, stats, refs, index_cmd, check):
+for _command in (parse, search, show, export, stats, refs, index_cmd, check, store_group):
     cli.add_command(_command)
 
 

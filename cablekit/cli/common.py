@@ -105,20 +105,45 @@ class Stdout:
 
 
 def store_option(func):
-    """--store PATH, shared by every command that uses the store (also $CABLEKIT_STORE)."""
+    """--store, shared by every command that uses the store (also $CABLEKIT_STORE): a
+    folder, or a postgresql:// URL."""
     return click.option(
         "--store",
         "store_path",
-        type=click.Path(file_okay=False, path_type=Path),
+        metavar="FOLDER|URL",
         default=None,
-        help="Store folder (default: $CABLEKIT_STORE, else ~/.local/share/cablekit/store).",
+        help="The store: a folder, or a database as postgresql://user@host/db"
+        " (default: $CABLEKIT_STORE, else ~/.local/share/cablekit/store).",
     )(func)
 
 
-def open_store(store_path: Path | None):
-    from ..store import Store, default_store_path
+def store_spec(store_path: str | None) -> str | Path:
+    """What --store (or the environment) names: a URL as it is, a folder as a Path."""
+    from ..store.base import default_store, is_url
 
-    return Store(Path(store_path) if store_path else default_store_path())
+    if not store_path:
+        return default_store()
+    return store_path if is_url(store_path) else Path(store_path)
+
+
+def open_store(store_path: str | None):
+    """The folder store --store names (for the commands that work on its files)."""
+    from ..store import Store
+
+    return Store(Path(store_spec(store_path)))
+
+
+def corpus(store_path: str | None, create: bool = False):
+    """The store --store names, open (`store.base.Corpus`); one that cannot be opened is
+    a usage error (exit 2) with the reason."""
+    from ..store import StoreError
+    from ..store.base import open_corpus
+
+    try:
+        return open_corpus(store_spec(store_path), notify, create)
+    except (StoreError, OSError) as exc:
+        report(str(exc))
+        sys.exit(EXIT_USAGE)
 
 
 def notify(message: str) -> None:
@@ -142,11 +167,3 @@ def compile_search(words: tuple[str, ...], since: str | None, until: str | None)
     for note in compiled.notes:
         report(note)
     return compiled
-
-
-def existing_store(store_path: Path | None):
-    store = open_store(store_path)
-    if not store.exists():
-        report(f"no store at {store.root}; run 'cablekit parse PATH' first")
-        sys.exit(EXIT_USAGE)
-    return store

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 
 from ..record import dumps
-from .common import EXIT_FAILED, EXIT_OK, compile_search, emit, existing_store, notify, report, store_option
+from .common import EXIT_FAILED, EXIT_OK, compile_search, corpus, emit, report, store_option
 
 # --list NAME -> what the index counts by.
 _LISTS = {
@@ -44,11 +43,8 @@ def stats(query, list_name, top, as_json, store_path) -> None:
       cablekit stats --list origins 'tag:MNUC'
       cablekit stats --json | jq .records
     """
-    from ..store import open_index
-
-    store = existing_store(store_path)
     compiled = compile_search(query, None, None) if query else None
-    index = open_index(store, notify)
+    index = corpus(store_path)
     try:
         if list_name:
             by = _LISTS[list_name]
@@ -76,7 +72,7 @@ def stats(query, list_name, top, as_json, store_path) -> None:
         if query:
             report("a QUERY goes with --list")
             sys.exit(2)
-        summary = _summary(index, store, top or _TOP)
+        summary = _summary(index, top or _TOP)
     finally:
         index.close()
     if as_json:
@@ -91,10 +87,11 @@ def stats(query, list_name, top, as_json, store_path) -> None:
     sys.exit(EXIT_OK)
 
 
-def _summary(index, store, top: int) -> dict:
+def _summary(index, top: int) -> dict:
     from .render import by_value
 
     first, last = index.date_range()
+    store_bytes, index_bytes = index.sizes()
     return {
         "records": index.count(),
         "first_date": first,
@@ -106,20 +103,13 @@ def _summary(index, store, top: int) -> dict:
         "formats": _listed(index.group_counts(None, "format")),
         "with_warnings": index.with_facet("warning"),
         "warnings": _listed(index.group_counts(None, "warning")[:top]),
-        "store_bytes": _size(store.records_path),
-        "index_bytes": _size(store.index_path),
+        "store_bytes": store_bytes,
+        "index_bytes": index_bytes,
     }
 
 
 def _listed(counts: list[tuple[str | None, int]]) -> list[dict]:
     return [{"value": v, "count": n} for v, n in counts]
-
-
-def _size(path) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
 
 
 def _summary_lines(summary: dict) -> list[str]:
@@ -158,12 +148,10 @@ def refs(cable_id, depth, direction, as_json, store_path) -> None:
       cablekit refs --json 08BAKU279 | jq -r .cited
     """
     from ..record import normalise_id
-    from ..store import open_index
     from ..store.graph import walk
 
-    store = existing_store(store_path)
     cable_id = normalise_id(cable_id)
-    index = open_index(store, notify)
+    index = corpus(store_path)
     try:
         edges = walk(index, [cable_id], depth, direction)
         held = index.nodes(sorted({cable_id} | {e[k] for e in edges for k in ("citing", "cited")}))

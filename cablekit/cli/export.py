@@ -14,8 +14,7 @@ from .common import (
     EXIT_OK,
     Stdout,
     compile_search,
-    existing_store,
-    notify,
+    corpus,
     report,
     store_option,
 )
@@ -65,23 +64,22 @@ def export(query, out_format, depth, limit, offset, output, since, until, store_
       cablekit export --format dot 'tag:MNUC' | dot -Tsvg > mnuc.svg
     """
     from ..atomic import atomic_write
-    from ..store import open_index
-    from ..store.export import write_records
 
     compiled = compile_search(query, since, until)
-    store = existing_store(store_path)
-    index = open_index(store, notify)
+    index = corpus(store_path)
     try:
         rows = index.search(compiled, sort="date", snippets=False, limit=limit, offset=offset)
-        if rows and out_format in GRAPH_FORMATS:
-            from ..store.graph import WRITERS, neighbourhood, within
+        if not rows:
+            sys.exit(EXIT_FAILED)
+        if out_format not in GRAPH_FORMATS:
+            _write_records(index, rows, out_format, output)
+            sys.exit(EXIT_OK)
+        from ..store.graph import WRITERS, neighbourhood, within
 
-            ids = [row["id"] for row in rows]
-            graph = neighbourhood(index, ids, depth) if depth else within(index, ids)
+        ids = [row["id"] for row in rows]
+        graph = neighbourhood(index, ids, depth) if depth else within(index, ids)
     finally:
         index.close()
-    if not rows:
-        sys.exit(EXIT_FAILED)
     if out_format in GRAPH_FORMATS:
         lines = WRITERS[out_format](graph)
         if output:
@@ -93,11 +91,17 @@ def export(query, out_format, depth, limit, offset, output, since, until, store_
             for line in lines:
                 sink.write(line)
         sys.exit(EXIT_OK)
-    records = (store.read_at(row["offset"], row["length"]) for row in rows)
+    sys.exit(EXIT_OK)
+
+
+def _write_records(index, rows: list[dict], out_format: str, output: Path | None) -> None:
+    from ..atomic import atomic_write
+    from ..store.export import write_records
+
+    records = index.records([row["where"] for row in rows])
     if output:
         with atomic_write(output, text=True) as out:
             count = write_records(records, out, out_format)
         report(f"exported {count} cables to {output}")
     else:
         write_records(records, Stdout(), out_format)
-    sys.exit(EXIT_OK)

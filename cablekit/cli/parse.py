@@ -18,12 +18,11 @@ from ..sources import FORMATS, NoCable
 from .common import (
     EXIT_FAILED,
     EXIT_OK,
-    EXIT_USAGE,
+    corpus,
     count_inputs,
     emit,
     iter_inputs,
     notify,
-    open_store,
     report,
     set_live_console,
     store_option,
@@ -70,7 +69,7 @@ def parse(
     jobs: int | None,
     output: Path | None,
     errors_path: Path | None,
-    store_path: Path | None,
+    store_path: str | None,
 ) -> None:
     """Parse cables in files, folders (recursively) or '-' (stdin).
 
@@ -98,7 +97,7 @@ def parse(
         if as_json or output:
             failed = _parse_to_output(paths, run, output)
         else:
-            failed = _parse_into_store(paths, run, open_store(store_path))
+            failed = _parse_into_store(paths, run, store_path)
     finally:
         if errors:
             errors.close()
@@ -248,21 +247,17 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
     return run.counts["failed"]
 
 
-def _parse_into_store(paths: tuple[str, ...], run: _Run, store) -> int:
-    from ..store import StoreError, StoreWriter, entry, open_index
+def _parse_into_store(paths: tuple[str, ...], run: _Run, store_path: str | None) -> int:
+    from ..store import StoreWriter
 
-    try:
-        index = open_index(store, notify)
-    except (StoreError, OSError) as exc:
-        report(str(exc))
-        sys.exit(EXIT_USAGE)
+    index = corpus(store_path, create=True)
     inputs = iter_inputs(paths)
     progress = _Progress(paths)
     writer = StoreWriter(index, notify)
     counts = run.counts
     interrupted = False
     try:
-        with _cables(run, inputs, progress.advance, index.seen_lookup(), True, entry) as cables:
+        with _cables(run, inputs, progress.advance, index.seen_lookup(), True, index.make_entry) as cables:
             for parsed, line in cables:
                 writer.add(parsed.summary, line)
                 progress.cable()
@@ -273,12 +268,13 @@ def _parse_into_store(paths: tuple[str, ...], run: _Run, store) -> int:
         interrupted = True
     finally:
         progress.stop()
+        label = index.label
         index.close()
     replaced = f" ({written['replaced']} replaced)" if written["replaced"] else ""
     report(
         f"{'interrupted: ' if interrupted else ''}parsed {written['parsed']}{replaced}, "
         f"skipped {counts['skipped'] + written['skipped']} unchanged, "
-        f"{run.passed_over()}failed {counts['failed']}{run.summary_of_failures()}; store: {store.root}"
+        f"{run.passed_over()}failed {counts['failed']}{run.summary_of_failures()}; store: {label}"
     )
     if writer.copies:
         kinds = ", ".join(f"{kept} over {other}: {n}" for (kept, other), n in writer.copies.most_common())

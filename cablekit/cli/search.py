@@ -12,9 +12,8 @@ from .common import (
     EXIT_OK,
     EXIT_USAGE,
     compile_search,
+    corpus,
     emit,
-    existing_store,
-    notify,
     report,
     store_option,
 )
@@ -97,12 +96,9 @@ def search(
       cablekit search kosovo --by year              # a timeline of the matches
       cablekit search 'tag:MNUC iran' --by origin --top 10
     """
-    from ..store import open_index
-
     wanted = _parse_fields(fields)
     compiled = compile_search(query, since, until)
-    store = existing_store(store_path)
-    index = open_index(store, notify)
+    index = corpus(store_path)
     try:
         if group_by:
             _counts(index, compiled, group_by, sort, reverse, top, as_json)
@@ -121,12 +117,12 @@ def search(
             _nothing_found(index, compiled, offset)
             sys.exit(EXIT_FAILED)
         if as_json:
-            for row in rows:
-                if wanted:
-                    record = store.read_at(row["offset"], row["length"])
+            if wanted:
+                for record in index.records([row["where"] for row in rows]):
                     emit(dumps({k: record.get(k) for k in wanted}))
-                else:
-                    emit(store.read_line_at(row["offset"], row["length"]))
+            else:
+                for row in rows:
+                    emit(index.line_at(row["where"]))
         elif table:
             from .render import console, search_table
 

@@ -11,9 +11,8 @@ from .common import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
+    corpus,
     emit,
-    existing_store,
-    notify,
     report,
     store_option,
 )
@@ -51,13 +50,10 @@ def show(ids, as_json, raw, whole_source, field_name, highlight, no_pager, store
       cablekit show --raw 08BAKU279 | less
       cablekit show --source 08BAKU279 > 08BAKU279.txt
     """
-    from ..store import open_index
-
     if field_name and field_name not in FIELD_NAMES:
         report(f"no field '{field_name}' (fields: {', '.join(FIELD_NAMES)})")
         sys.exit(EXIT_USAGE)
-    store = existing_store(store_path)
-    index = open_index(store, notify)
+    index = corpus(store_path)
     missing = 0
     records = []
     graphs: dict[str, dict] = {}
@@ -75,7 +71,7 @@ def show(ids, as_json, raw, whole_source, field_name, highlight, no_pager, store
                 report(f"no cable {cable_id} in the store{hint}")
                 missing += 1
                 continue
-            record = store.read_at(*where)
+            record = index.record_at(where)
             records.append(record)
             if pretty:
                 graphs[record["id"]] = _graph(index, record)

@@ -102,6 +102,15 @@ _WEIGHTS = "8.0, 1.0, 4.0, 2.0, 1.0, 1.0, 1.0, 1.0, 0.5, 1.0, 1.0, 1.0"
 _BODY = FTS_COLUMNS.index("body")
 
 Notify = Callable[[str], None]
+# Where a record is stored: its (offset, length) in records.jsonl. Callers only hand it back.
+Where = Any
+
+
+def _size(path: os.PathLike | str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def _body(record: Mapping[str, Any]) -> str:
@@ -236,6 +245,9 @@ class SeenLookup:
 
 class Index:
     """An open index over a store. Use `open_index` to get one that is fresh."""
+
+    kind = "folder"
+    make_entry = staticmethod(entry)  # what the parsing workers make of each record
 
     def __init__(self, store: Store):
         # Do not construct one while holding the store lock: it takes the lock
@@ -476,8 +488,8 @@ class Index:
         """Whether the store already holds this content from this source."""
         return self.db.execute(_HELD, (sha256, source)).fetchone() is not None
 
-    def current(self, ids: list[str]) -> dict[str, tuple[int, int, int, str]]:
-        """id -> (offset, length, score, source key) of the records of *ids* in the store."""
+    def current(self, ids: list[str]) -> dict[str, tuple[Where, int, str]]:
+        """id -> (where it is stored, score, source key) of the records of *ids* in the store."""
         found = {}
         for k in range(0, len(ids), 500):
             part = ids[k : k + 500]
@@ -485,8 +497,64 @@ class Index:
                 f"SELECT id, offset, length, score, source FROM records WHERE id IN ({','.join('?' * len(part))})",
                 part,
             )
-            found.update({row[0]: row[1:] for row in rows})
+            found.update({cid: ((offset, length), score, source) for cid, offset, length, score, source in rows})
         return found
+
+    def held(self, pairs: list[tuple[str | None, str]]) -> set[tuple[str | None, str]]:
+        """Those of the (sha256, source key) pairs whose content the store holds from that source."""
+        return {pair for pair in dict.fromkeys(pairs) if self.holds(*pair)}
+
+    def record_at(self, where: Where) -> dict:
+        """The record stored at *where* (what `lookup` and `current` give, a row's "where")."""
+        return self.store.read_at(*where)
+
+    def line_at(self, where: Where) -> str:
+        """The record stored at *where*, as its JSON text."""
+        return self.store.read_line_at(*where)
+
+    def records(self, wheres: list[Where]) -> Iterator[dict]:
+        """The records stored at *wheres*, in that order."""
+        for where in wheres:
+            yield self.store.read_at(*where)
+
+    @property
+    def label(self) -> str:
+        """The store, as messages name it."""
+        return str(self.store.root)
+
+    @contextlib.contextmanager
+    def writing(self, notify: Notify | None = None) -> Iterator[None]:
+        """Hold the store for one batch of writes: its lock, with the index caught up."""
+        with self.store.locked():
+            self.catch_up(notify)
+            yield
+
+    def tidy(self) -> None:
+        """After a run that replaced records: compact records.jsonl if it is worth it."""
+        from .ingest import COMPACT_BELOW, compact
+
+        with self.store.locked():
+            dead, size = self.dead_bytes(), self.store.records_path.stat().st_size
+            if dead and (size < COMPACT_BELOW or dead * 5 > size):
+                compact(self)
+
+    def sizes(self) -> tuple[int, int]:
+        """(bytes of the records, bytes of the index)."""
+        return _size(self.store.records_path), _size(self.store.index_path)
+
+    def word_documents(self, term: str) -> int:
+        """How many cables hold the plain word *term*."""
+        row = self.db.execute("SELECT doc FROM fts_vocab WHERE term = ?", (term.lower(),)).fetchone()
+        return row[0] if row else 0
+
+    def words_between(self, first: str, shortest: int, longest: int) -> dict[str, int]:
+        """word -> cables holding it, for the index's words that start with *first* and are
+        *shortest* to *longest* letters long (for "did you mean")."""
+        rows = self.db.execute(
+            "SELECT term, doc FROM fts_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
+            (first, first + "\uffff", shortest, longest),
+        )
+        return dict(rows)
 
     def lookup(self, cable_id: str) -> tuple[int, int] | None:
         row = self.db.execute("SELECT offset, length FROM records WHERE id = ?", (cable_id,)).fetchone()
@@ -554,6 +622,8 @@ class Index:
         cursor = self.db.execute(sql, params)
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor]
+        for row in rows:
+            row["where"] = (row["offset"], row["length"])
         if snippets:
             self._snippets(compiled.match, rows)
         else:
@@ -562,41 +632,7 @@ class Index:
         return rows
 
     def _snippets(self, match: str | None, rows: list[dict]) -> None:
-        """Give each row the passage of its body that best matches the query, the words
-        marked with \\x02 and \\x03; where the body holds none of them (a filter-only query,
-        a word only in the subject), the body's first words. The index holds no text, so the
-        rows' records are indexed on their own in a throwaway in-memory table, where the
-        same query marks the words: only for the rows shown, never for every match."""
-        values = {}
-        for row in rows:
-            row["snippet"] = None
-            if (fts := self._stored_fts(row["offset"], row["length"])) is not None:
-                values[row["rowid"]] = fts  # a line that cannot be read shows no snippet
-        if not values:
-            return
-        db = sqlite3.connect(":memory:")
-        try:
-            db.executescript(_FTS_SCHEMA.replace("content = '', ", ""))
-            db.executemany(
-                f"INSERT INTO fts(rowid, {_FTS_COLUMNS}) VALUES ({_FTS_PLACES})",
-                [(rowid, *fts) for rowid, fts in values.items()],
-            )
-            found = {}
-            if match:
-                found = dict(
-                    db.execute(
-                        f"SELECT rowid, snippet(fts, {_BODY}, char(2), char(3), '…', 16) FROM fts WHERE fts MATCH ?",
-                        (match,),
-                    )
-                )
-        finally:
-            db.close()
-        for row in rows:
-            if row["rowid"] in values:
-                text = found.get(row["rowid"])
-                if not text or "\x02" not in text:
-                    text = _opening(values[row["rowid"]][_BODY])
-                row["snippet"] = _RULES.sub(" ", text)
+        snippets(match, rows, lambda row: self._stored_fts(row["offset"], row["length"]))
 
     # --- counts and the citation graph --------------------------------------
 
@@ -765,6 +801,45 @@ _COLUMN_GROUPS = {
 }
 _FACET_GROUPS = {"tag": TAG, "signer": SIGNER, "format": FORMAT, "warning": WARNING}
 GROUPS = (*_COLUMN_GROUPS, *_FACET_GROUPS)
+
+
+def snippets(match: str | None, rows: list[dict], fts_of: Callable[[dict], tuple | None]) -> None:
+    """Give each row the passage of its body that best matches the query, the words
+    marked with \\x02 and \\x03; where the body holds none of them (a filter-only query,
+    a word only in the subject), the body's first words. *fts_of* gives a row's FTS values
+    (`entry(record).fts`), None where its record cannot be read. The stores hold no
+    marked text, so the rows' records are indexed on their own in a throwaway in-memory
+    table, where the same query marks the words: only for the rows shown, never for
+    every match."""
+    values = {}
+    for k, row in enumerate(rows):
+        row["snippet"] = None
+        if (fts := fts_of(row)) is not None:
+            values[k] = fts  # a record that cannot be read shows no snippet
+    if not values:
+        return
+    db = sqlite3.connect(":memory:")
+    try:
+        db.executescript(_FTS_SCHEMA.replace("content = '', ", ""))
+        db.executemany(
+            f"INSERT INTO fts(rowid, {_FTS_COLUMNS}) VALUES ({_FTS_PLACES})",
+            [(k, *fts) for k, fts in values.items()],
+        )
+        found = {}
+        if match:
+            found = dict(
+                db.execute(
+                    f"SELECT rowid, snippet(fts, {_BODY}, char(2), char(3), '…', 16) FROM fts WHERE fts MATCH ?",
+                    (match,),
+                )
+            )
+    finally:
+        db.close()
+    for k, fts in values.items():
+        text = found.get(k)
+        if not text or "\x02" not in text:
+            text = _opening(fts[_BODY])
+        rows[k]["snippet"] = _RULES.sub(" ", text)
 
 
 # Rules and underlines that separate a cable's sections: not worth a snippet's room.

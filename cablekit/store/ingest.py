@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..record import decode, encode, rank, source_key
-from .index import Entry, Index, entry
+from .index import Entry, Index
 
 BATCH = 500
 # Compact after replacements when the file is small enough to rewrite at once,
@@ -56,9 +56,9 @@ def choose(
 
 
 class StoreWriter:
-    def __init__(self, index: Index, notify: Callable[[str], None] | None = None, batch: int = BATCH):
+    def __init__(self, index: Any, notify: Callable[[str], None] | None = None, batch: int = BATCH):
+        # *index*: a store's index, `Index` (a folder) or `postgres.Database`.
         self.index = index
-        self.store = index.store
         self.notify = notify
         self.batch_size = batch
         self.batch: list[tuple[Entry, bytes]] = []
@@ -75,9 +75,9 @@ class StoreWriter:
     def flush(self) -> None:
         if not self.batch:
             return
-        with self.store.locked():
-            self.index.catch_up(self.notify)
-            fresh = [(e, line) for e, line in self.batch if not self.index.holds(e.sha256, e.source)]
+        with self.index.writing(self.notify):
+            held = self.index.held([(e.sha256, e.source) for e, _ in self.batch])
+            fresh = [(e, line) for e, line in self.batch if (e.sha256, e.source) not in held]
             self.counts["skipped"] += len(self.batch) - len(fresh)
             pending = self._resolve(fresh)
             self.index.write([e for e, _ in pending.values()], [line for _, line in pending.values()])
@@ -93,8 +93,8 @@ class StoreWriter:
                 before, before_line = pending[e.id]
                 old, old_score = decode(before_line), before.score
             elif e.id in stored:
-                offset, length, old_score, _ = stored[e.id]
-                old = self.store.read_at(offset, length)
+                where, old_score, _ = stored[e.id]
+                old = self.index.record_at(where)
             else:
                 pending[e.id] = (e, line)
                 self.counts["parsed"] += 1
@@ -110,17 +110,14 @@ class StoreWriter:
                 self.counts["copies"] += 1
                 kept, other = (new, old) if outcome == "richer" else (old, new)
                 self.copies[(kept["source"]["format"], other["source"]["format"])] += 1
-            pending[e.id] = (entry(keep), encode(keep))
+            pending[e.id] = (self.index.make_entry(keep), encode(keep))
         return pending
 
     def finish(self) -> dict[str, int]:
         """Write what is left and compact if records were replaced; return the counts."""
         self.flush()
         if self.counts["replaced"] or self.counts["copies"]:
-            with self.store.locked():
-                dead, size = self.index.dead_bytes(), self.store.records_path.stat().st_size
-                if dead and (size < COMPACT_BELOW or dead * 5 > size):
-                    compact(self.index)
+            self.index.tidy()
         return self.counts
 
 

@@ -95,6 +95,10 @@ class Compiled:
     query: str = ""
     notes: list[str] = field(default_factory=list)  # how a form the user wrote was read
     words: list[str] = field(default_factory=list)  # plain words searched everywhere (for suggestions)
+    # The parsed query, for a store that compiles it to its own language (PostgreSQL's
+    # tsquery): ("term", column or None, value, prefix, pos), ("and"|"or", [nodes]),
+    # ("not", node, pos) and ("date", ...) filters, already merged into the bounds above.
+    tree: tuple | None = None
 
 
 # --- tokens -------------------------------------------------------------------
@@ -437,7 +441,7 @@ def compile_query(text: str) -> Compiled:
     """Parse and compile a query; raises QueryError with a position."""
     parser = _Parser(text)
     node = parser.parse()
-    compiled = Compiled(match=None, query=text, notes=parser.notes)
+    compiled = Compiled(match=None, query=text, notes=parser.notes, tree=node)
     try:
         if node[0] == "date":
             _merge_date(compiled, node)

@@ -19,7 +19,7 @@ def suggestions(index: Index, compiled: Compiled, most: int = 3) -> list[str]:
     hints = []
     for word in dict.fromkeys(compiled.words):
         looks_like_id = ID_PATTERN.match(normalise_id(word)) is not None
-        if not _documents(index, word) and word.isalpha():
+        if not index.word_documents(word) and word.isalpha():
             close = _close_words(index, word.lower(), most)
             if close:
                 hints.append(f"'{word}' is in no cable; did you mean " + ", ".join(close) + "?")
@@ -33,18 +33,9 @@ def suggestions(index: Index, compiled: Compiled, most: int = 3) -> list[str]:
     return hints
 
 
-def _documents(index: Index, term: str) -> int:
-    row = index.db.execute("SELECT doc FROM fts_vocab WHERE term = ?", (term.lower(),)).fetchone()
-    return row[0] if row else 0
-
-
 def _close_words(index: Index, word: str, most: int) -> list[str]:
     """Words of the index like *word*: same first letter, close spelling, the most used first."""
-    rows = index.db.execute(
-        "SELECT term, doc FROM fts_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
-        (word[:1], word[:1] + "\uffff", len(word) - 2, len(word) + 2),
-    ).fetchall()
-    counts = dict(rows)
+    counts = index.words_between(word[:1], len(word) - 2, len(word) + 2)
     close = difflib.get_close_matches(word, list(counts), n=most * 2, cutoff=0.75)
     close.sort(key=lambda w: -counts[w])
     return [f"{w} ({counts[w]:,})" for w in close[:most]]

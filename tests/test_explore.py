@@ -6,20 +6,21 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, on_a_terminal
+from conftest import CORPUS, STORES, make_store, on_a_terminal, stored_records
 
 from cablekit.cli import cli
-from cablekit.store import Store, compile_query, open_index
+from cablekit.store import compile_query
+from cablekit.store.base import open_corpus
 
 
 def run(*args):
     return CliRunner().invoke(cli, list(args))
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    root = tmp_path_factory.mktemp("explore")
-    result = run("parse", str(CORPUS / "html"), str(CORPUS / "csv"), "--store", str(root))
+@pytest.fixture(scope="module", params=STORES)
+def store(request, tmp_path_factory):
+    root = make_store(request.param, tmp_path_factory.mktemp("explore"), request)
+    result = run("parse", str(CORPUS / "html"), str(CORPUS / "csv"), "--store", root)
     assert result.exit_code == 0, result.output
     return root
 
@@ -27,10 +28,8 @@ def store(tmp_path_factory):
 @pytest.fixture(scope="module")
 def records(store):
     by_id = {}
-    with open(store / "records.jsonl", encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            by_id[record["id"]] = record  # a later line of an id replaces an earlier one
+    for record in stored_records(store):
+        by_id[record["id"]] = record  # a later line of an id replaces an earlier one
     return list(by_id.values())
 
 
@@ -85,7 +84,7 @@ def test_cited_by_is_the_inverse_of_references(store, records):
     for source, targets in cites.items():
         for target in targets:
             citing[target].add(source)
-    index = open_index(Store(store))
+    index = open_corpus(store)
     try:
         checked = 0
         for source in sorted(cites, key=lambda k: -len(cites[k]))[:40]:

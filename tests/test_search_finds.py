@@ -9,7 +9,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import CABLES, SEEDS
+from conftest import CABLES, SEEDS, STORES, make_store
 
 from cablekit.cli import cli
 
@@ -20,9 +20,10 @@ def run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    root, cables = tmp_path_factory.mktemp("store"), tmp_path_factory.mktemp("cables")
+@pytest.fixture(scope="module", params=STORES)
+def store(request, tmp_path_factory):
+    root = make_store(request.param, tmp_path_factory.mktemp("store"), request)
+    cables = tmp_path_factory.mktemp("cables")
     for name in FILES:
         (cables / f"{name}.txt").write_bytes((CABLES / f"{name}.txt").read_bytes())
     assert run("parse", SEEDS, cables, "--store", root).exit_code == 0
@@ -95,9 +96,10 @@ def test_unknown_json_fields_are_an_error(store):
 
 
 def test_snippets_show_the_body_not_the_tags_or_rules(store):
-    from cablekit.store import Store, compile_query, open_index
+    from cablekit.store import compile_query
+    from cablekit.store.base import open_corpus
 
-    index = open_index(Store(store))
+    index = open_corpus(store)
     try:
         (row,) = index.search(compile_query("tag:PBTS"), limit=1)
         # A filter-only query: the body's opening, not the TAGS line.

@@ -8,8 +8,9 @@ corpus's README and the head of its manifest (tests/data/copies).
 import json
 import shutil
 
+import pytest
 from click.testing import CliRunner
-from conftest import DATA
+from conftest import DATA, STORES, make_store, stored_records
 
 from cablekit.cli import cli
 from cablekit.record import completeness
@@ -31,8 +32,7 @@ def run(*args):
 def stored(root):
     """id -> the live record."""
     latest = {}
-    for line in (root / "records.jsonl").read_text().splitlines():
-        record = json.loads(line)
+    for record in stored_records(str(root)):
         latest[record["id"]] = record
     return latest
 
@@ -45,12 +45,12 @@ def folder_of(tmp_path, files, name="in"):
     return folder
 
 
-def test_a_rebuild_then_a_rerun_changes_nothing(tmp_path):
+def test_a_rebuild_then_a_rerun_changes_nothing(new_store, tmp_path):
     """The page of 04MADRID4367 has its date (the page's Created cell: 2004-11-15 15:03,
     kept to the hour) and its metadata; its fragment has neither. Before, a re-run after
     `index --rebuild` replaced the page's record by the fragment's."""
     folder = folder_of(tmp_path, [COPIES / "04MADRID4367.html", COPIES / "04MADRID4367.txt"])
-    root = tmp_path / "s"
+    root = new_store
     assert run("parse", folder, "--store", root).exit_code == 0
     first = stored(root)["04MADRID4367"]
     assert first["date"] == "2004-11-15T15:00:00Z" and first["source"]["format"] == "html"
@@ -63,13 +63,14 @@ def test_a_rebuild_then_a_rerun_changes_nothing(tmp_path):
     assert run("check", "--store", root).exit_code == 0
 
 
-def test_the_fullest_reading_is_kept_whatever_the_order(tmp_path):
+@pytest.mark.parametrize("kind", STORES)
+def test_the_fullest_reading_is_kept_whatever_the_order(kind, tmp_path, request):
     """90CAPETOWN97 in four sources. The page and the CSV row read as completely (the
     DTG 171512Z JAN 90, the header, 17 paragraphs); the page keeps more of the original.
     The fragment has no date; the JSON line lost its line breaks."""
     results = []
     for order, files in (("forward", CAPE_TOWN), ("backward", CAPE_TOWN[::-1])):
-        root = tmp_path / f"s-{order}"
+        root = make_store(kind, tmp_path / f"s-{order}", request)
         result = run("parse", *files, "--store", root)
         assert result.exit_code == 0, result.output
         assert "more copies of cables held by other sources" in result.stderr
@@ -84,9 +85,9 @@ def test_the_fullest_reading_is_kept_whatever_the_order(tmp_path):
     assert others["fragment"]["score"] < completeness(forward) and others["jsonl"]["score"] < completeness(forward)
 
 
-def test_a_changed_copy_of_the_same_source_replaces_the_record(tmp_path):
+def test_a_changed_copy_of_the_same_source_replaces_the_record(new_store, tmp_path):
     folder = folder_of(tmp_path, [COPIES / "04MADRID4367.html", COPIES / "04MADRID4367.txt"])
-    root = tmp_path / "s"
+    root = new_store
     run("parse", folder, "--store", root)
     page = folder / "04MADRID4367.html"
     page.write_text(page.read_text().replace("FAREWELL CALL", "LAST CALL"))
@@ -97,13 +98,13 @@ def test_a_changed_copy_of_the_same_source_replaces_the_record(tmp_path):
     assert [o["format"] for o in record["other_sources"]] == ["fragment"]
 
 
-def test_files_that_are_no_cable_are_passed_over_not_stored(tmp_path):
+def test_files_that_are_no_cable_are_passed_over_not_stored(new_store, tmp_path):
     folder = folder_of(
         tmp_path,
         [COPIES / "corpus-README.md", COPIES / "manifest-head.csv", INPUTS / "fragments" / "05VIENNA3833.txt"],
     )
     shutil.copy(COPIES / "04MADRID4367.txt", folder)
-    root = tmp_path / "s"
+    root = new_store
     result = run("parse", folder, "--store", root)
     assert result.exit_code == 0  # holding no cable is not a failure
     lines = [line for line in result.stderr.splitlines() if "passed over" in line and "parsed" not in line]

@@ -6,13 +6,15 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import CABLES, SEEDS
+from conftest import CABLES, SEEDS, STORES, make_store, stored_count, stored_records
 
 from cablekit.cli import cli
 from cablekit.store import QueryError, Store, compile_query, open_index
+from cablekit.store.base import is_url, open_corpus
 
 SEED1 = SEEDS / "000_f96e09e439d60289.txt"
 
@@ -32,15 +34,30 @@ def run(*args, env=None):
     return CliRunner().invoke(cli, list(args), env=env)
 
 
+_built: dict[str, str] = {}
+
+
+def _build(kind, tmp_path_factory, request):
+    if kind not in _built:
+        root = make_store(kind, tmp_path_factory.mktemp("store"), request)
+        cables = tmp_path_factory.mktemp("cables")
+        for name in CORPUS_FILES:
+            (cables / name).write_bytes((CABLES / name).read_bytes())
+        result = run("parse", str(SEEDS), str(cables), "--store", root)
+        assert result.exit_code == 0, result.output
+        _built[kind] = root
+    return _built[kind]
+
+
+@pytest.fixture(scope="module", params=STORES)
+def store(request, tmp_path_factory):
+    """The seeds and seven corpus cables, in a folder and in a database."""
+    return _build(request.param, tmp_path_factory, request)
+
+
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    root = tmp_path_factory.mktemp("store")
-    cables = tmp_path_factory.mktemp("cables")
-    for name in CORPUS_FILES:
-        (cables / name).write_bytes((CABLES / name).read_bytes())
-    result = run("parse", str(SEEDS), str(cables), "--store", str(root))
-    assert result.exit_code == 0, result.output
-    return root
+def folder_store(request, tmp_path_factory):
+    return _build("folder", tmp_path_factory, request)
 
 
 def ids(result):
@@ -171,7 +188,7 @@ def test_fts_syntax_is_quoted_not_executed():
     ],
 )
 def test_count_agrees_with_the_rows(store, query):
-    index = open_index(Store(store))
+    index = open_corpus(store)
     try:
         compiled = compile_query(query)
         for sort in ("relevance", "date"):
@@ -183,11 +200,11 @@ def test_count_agrees_with_the_rows(store, query):
 
 
 @pytest.mark.parametrize("sort", ["relevance", "date"])
-def test_dated_word_queries_run_one_match_not_a_probe_per_cable(store, sort):
+def test_dated_word_queries_run_one_match_not_a_probe_per_cable(folder_store, sort):
     """Words plus a date range: FTS5 must run its match once and the dates filter it.
     SQLite otherwise handed FTS5 every rowid of the period as an equality lookup, and
     "tag:PGOV date:2009 election" ran for minutes at 250,000 cables."""
-    index = open_index(Store(store))
+    index = open_index(Store(Path(folder_store)))
     statements = []
     try:
         index.db.set_trace_callback(statements.append)
@@ -204,13 +221,13 @@ def test_dated_word_queries_run_one_match_not_a_probe_per_cable(store, sort):
 
 
 def test_ranked_rows_and_snippets(store):
-    index = open_index(Store(store))
+    index = open_corpus(store)
     try:
         compiled = compile_query("government")
         rows = index.search(compiled)
         assert len(rows) >= 3
         scores = [row["score"] for row in rows]
-        assert scores == sorted(scores)  # bm25: lower is better
+        assert scores == sorted(scores) and scores[0] < 0  # lower is better (bm25, or ts_rank negated)
         backwards = index.search(compiled, reverse=True)
         assert [r["id"] for r in backwards] == [r["id"] for r in reversed(rows)]
         top = index.search(compiled, limit=2)
@@ -260,13 +277,13 @@ def test_store_from_environment(store):
 
 
 def _lines(root):
-    return [json.loads(line) for line in (root / "records.jsonl").read_text().splitlines()]
+    return stored_records(str(root))
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_parse_twice_skips_unchanged_and_keeps_one_record(tmp_path, jobs):
+def test_parse_twice_skips_unchanged_and_keeps_one_record(new_store, tmp_path, jobs):
     # With -j 2 the workers look the hashes up in the index themselves.
-    root, folder = tmp_path / "s", tmp_path / "c"
+    root, folder = new_store, tmp_path / "c"
     _make_cables(folder, 1000, 40)
     first = run("parse", str(SEEDS), str(folder), "--store", str(root), "-j", jobs)
     assert "parsed 42, skipped 0" in first.stderr
@@ -296,8 +313,8 @@ def test_seen_lookup_confirms_a_shared_prefix_in_the_index(tmp_path):
     assert not seen.holds("f" * 64, source) and not seen.holds("not a hash", source)
 
 
-def test_changed_cable_replaces_its_record(tmp_path):
-    root, folder = tmp_path / "s", tmp_path / "c"
+def test_changed_cable_replaces_its_record(new_store, tmp_path):
+    root, folder = new_store, tmp_path / "c"
     folder.mkdir()
     cable = folder / "baku.txt"
     cable.write_bytes(SEED1.read_bytes())
@@ -328,7 +345,7 @@ def test_replaced_record_leaves_no_words_behind(tmp_path):
     assert run("search", "--store", str(root), "--count", "subject:integrity").stdout.strip() == "0"
     # The snippet comes from the record itself, with the matched word marked; a word only
     # in the subject shows the body's opening instead of the subject again.
-    index = open_index(Store(root))
+    index = open_corpus(root)
     try:
         (row,) = index.search(compile_query("wholeness"))
         assert row["snippet"].startswith("This is an action request") and "WHOLENESS" not in row["snippet"]
@@ -506,14 +523,13 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_writer_killed_mid_run_then_rerun(tmp_path):
-    root, folder = tmp_path / "s", tmp_path / "c"
+def test_writer_killed_mid_run_then_rerun(new_store, tmp_path):
+    root, folder = new_store, tmp_path / "c"
     _make_cables(folder, 1000, 1500)
     cmd = [sys.executable, "-m", "cablekit", "parse", str(folder), "--store", str(root), "-j", "2"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
-    path = root / "records.jsonl"
-    while time.time() < deadline and not (path.exists() and path.stat().st_size > 0):
+    while time.time() < deadline and not stored_count(root):
         time.sleep(0.01)
     workers = _children(proc.pid)
     assert workers  # the parsing processes
@@ -525,10 +541,16 @@ def test_writer_killed_mid_run_then_rerun(tmp_path):
     while time.time() < deadline and any(_alive(pid) for pid in workers):
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in workers)
-    # Whatever was written reads cleanly (skipping at most a torn last line).
-    raw = path.read_bytes()
-    complete = raw[: raw.rfind(b"\n") + 1]
-    written = {json.loads(line)["id"] for line in complete.splitlines()}
+    # Whatever was written reads cleanly (skipping at most a torn last line in a folder;
+    # a database holds whole batches only).
+    if is_url(root):
+        written = {r["id"] for r in stored_records(root)}
+        assert len(written) % 500 == 0
+    else:
+        raw = (Path(root) / "records.jsonl").read_bytes()
+        complete = raw[: raw.rfind(b"\n") + 1]
+        written = {json.loads(line)["id"] for line in complete.splitlines()}
+    assert written
     rerun = subprocess.run(cmd, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     records = _lines(root)
@@ -537,8 +559,8 @@ def test_writer_killed_mid_run_then_rerun(tmp_path):
     assert written <= set(got)
 
 
-def test_two_concurrent_writers(tmp_path):
-    root = tmp_path / "s"
+def test_two_concurrent_writers(new_store, tmp_path):
+    root = new_store
     _make_cables(tmp_path / "a", 1000, 700)
     _make_cables(tmp_path / "b", 2000, 700)
     procs = [
@@ -553,8 +575,7 @@ def test_two_concurrent_writers(tmp_path):
         assert p.wait() == 0, p.stderr.read()
     got = [r["id"] for r in _lines(root)]  # every line is whole JSON: nothing interleaved
     assert len(got) == len(set(got)) == 1400
-    store = Store(root)
-    index = open_index(store)
+    index = open_corpus(root)
     assert index.count() == 1400
     index.close()
 
@@ -562,8 +583,8 @@ def test_two_concurrent_writers(tmp_path):
 # --- untrusted text -----------------------------------------------------------------
 
 
-def test_markup_and_escape_sequences_are_inert(tmp_path):
-    root = tmp_path / "s"
+def test_markup_and_escape_sequences_are_inert(new_store, tmp_path):
+    root = new_store
     cable = tmp_path / "evil.txt"
     cable.write_text(
         "P 251207Z MAR 08\nFM AMEMBASSY BAKU\nTO SECSTATE WASHDC\n\nUNCLAS BAKU 000777\n\nSUBJECT: [bold red]HELLO[/] [link=http://evil]click[/link]\n\n"
@@ -585,8 +606,8 @@ def test_markup_and_escape_sequences_are_inert(tmp_path):
     assert "\x1b" not in out.stdout
 
 
-def test_two_sources_of_one_cable_do_not_replace_each_other_forever(tmp_path):
-    root, folder = tmp_path / "s", tmp_path / "c"
+def test_two_sources_of_one_cable_do_not_replace_each_other_forever(new_store, tmp_path):
+    root, folder = new_store, tmp_path / "c"
     folder.mkdir()
     (folder / "a.txt").write_bytes(SEED1.read_bytes())
     (folder / "b.txt").write_bytes(SEED1.read_bytes() + b"\n")  # the same cable, other bytes
@@ -600,8 +621,8 @@ def test_two_sources_of_one_cable_do_not_replace_each_other_forever(tmp_path):
     assert [o["path"].rsplit("/", 1)[1] for o in record["other_sources"]] == ["b.txt"]
 
 
-def test_ctrl_c_keeps_what_was_parsed(tmp_path):
-    root, folder = tmp_path / "s", tmp_path / "c"
+def test_ctrl_c_keeps_what_was_parsed(new_store, tmp_path):
+    root, folder = new_store, tmp_path / "c"
     _make_cables(folder, 1000, 3000)
     proc = subprocess.Popen(
         [sys.executable, "-m", "cablekit", "parse", str(folder), "--store", str(root)],
@@ -609,9 +630,8 @@ def test_ctrl_c_keeps_what_was_parsed(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    path = root / "records.jsonl"
     deadline = time.time() + 60
-    while time.time() < deadline and not (path.exists() and path.stat().st_size > 0):
+    while time.time() < deadline and not stored_count(root):
         time.sleep(0.01)
     proc.send_signal(signal.SIGINT)
     err = proc.stderr.read()

@@ -21,6 +21,7 @@ class Corpus(Protocol):
     only hand it back."""
 
     kind: str  # "folder" or "postgresql"
+
     @property
     def make_entry(self) -> Callable[[Mapping[str, Any]], Entry]:
         """What the parsing workers make of each record for the store (a module-level
@@ -49,7 +50,11 @@ class Corpus(Protocol):
     def count(self) -> int: ...
     def close_ids(self, cable_id: str, n: int = 3) -> list[str]: ...
     def word_documents(self, term: str) -> int: ...
-    def words_between(self, first: str, shortest: int, longest: int) -> dict[str, int]: ...
+    def words_like(self, word: str) -> dict[str, int | None]:
+        """Words of the store that may be spelt like *word* (for "did you mean"), with how
+        many cables hold each where that is known at no cost (else None)."""
+        ...
+
     def sizes(self) -> tuple[int, int]: ...
     def search(
         self,

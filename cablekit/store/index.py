@@ -547,12 +547,12 @@ class Index:
         row = self.db.execute("SELECT doc FROM fts_vocab WHERE term = ?", (term.lower(),)).fetchone()
         return row[0] if row else 0
 
-    def words_between(self, first: str, shortest: int, longest: int) -> dict[str, int]:
-        """word -> cables holding it, for the index's words that start with *first* and are
-        *shortest* to *longest* letters long (for "did you mean")."""
+    def words_like(self, word: str) -> dict[str, int | None]:
+        """The index's words that start with *word*'s letter and are within two letters of
+        its length, with how many cables hold each (fts5vocab reads them from the index)."""
         rows = self.db.execute(
             "SELECT term, doc FROM fts_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
-            (first, first + "\uffff", shortest, longest),
+            (word[:1], word[:1] + "\uffff", len(word) - 2, len(word) + 2),
         )
         return dict(rows)
 

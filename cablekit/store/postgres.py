@@ -79,6 +79,9 @@ _CODES = {
 }
 _WEIGHT = {"subject": "A", "tags": "B", "signers": "C"}
 _HEAD = ("subject", "tags", "signers")
+# Ranking reads each match's words: up to this many matches all of them, beyond it only
+# the subject's, tags' and signers' (`head`), so that a common word stays quick.
+RANK_ALL_BELOW = 5000
 # ts_rank's weights for D, C, B, A.
 _RANK_WEIGHTS = "{0.125, 0.25, 0.5, 1.0}"
 # Where bare words are looked for: as the folder store's BARE_COLUMNS.
@@ -292,8 +295,16 @@ class Database:
 
     def version(self) -> int | None:
         """The schema's version in the database; None where it has none."""
-        exists = _first(self.db.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.meta",)))[0]
-        if exists is None:
+        # pg_class read with the statement's snapshot: to_regclass's catalog cache may not
+        # yet see a schema that another process made while this one waited for the lock.
+        exists = _first(
+            self.db.execute(
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = %s AND c.relname = 'meta'",
+                (SCHEMA,),
+            )
+        )[0]
+        if not exists:
             return None
         row = self.db.execute(f"SELECT value FROM {SCHEMA}.meta WHERE key = 'version'").fetchone()
         return int(row[0]) if row else None
@@ -553,15 +564,23 @@ class Database:
             return 0
         return _first(self.db.execute(f"SELECT count(*) FROM {SCHEMA}.records WHERE words @@ %s::tsquery", (query,)))[0]
 
-    def words_between(self, first: str, shortest: int, longest: int) -> dict[str, int]:
-        """Words of the subjects, tags and signers (the body's would take a pass over
-        every record) that start with *first*, with how many cables hold them."""
+    def words_like(self, word: str) -> dict[str, int | None]:
+        """Words that start with *word*'s first three letters, in any field bare words
+        search, taken from up to 2,000 cables that hold one (the database keeps no list of
+        its words: reading every record's would take a pass over them all)."""
+        stem = words(word)[:1]
+        if not stem or len(stem[0]) < 3:
+            return {}
+        start = stem[0][:3]
+        query = " | ".join(_lexeme(f"{_CODES[name]}:{start}") + ":*" for name in _BARE)
         rows = self.db.execute(
-            f"SELECT substr(word, 3), ndoc FROM ts_stat('SELECT head FROM {SCHEMA}.records')"
-            " WHERE word LIKE %s AND length(word) - 2 BETWEEN %s AND %s",
-            (f"s:{_like(first)}%", shortest, longest),
+            f"SELECT DISTINCT substr(u.lexeme, 3) FROM (SELECT words FROM {SCHEMA}.records"
+            " WHERE words @@ %s::tsquery LIMIT 2000) d, unnest(d.words) u"
+            " WHERE substr(u.lexeme, 3) LIKE %s AND substr(u.lexeme, 1, 2) = ANY(%s)"
+            " AND length(u.lexeme) - 2 BETWEEN %s AND %s",
+            (query, _like(start) + "%", [_CODES[name] + ":" for name in _BARE], len(word) - 2, len(word) + 2),
         )
-        return dict(rows.fetchall())
+        return {w: None for (w,) in rows}
 
     def sizes(self) -> tuple[int, int]:
         """(bytes of the records, bytes of the indexes and the other tables)."""
@@ -616,15 +635,19 @@ class Database:
         offset: int = 0,
         snippets: bool = True,
     ) -> list[dict]:
-        """As `Index.search`. Relevance is ts_rank over the subject, tags and signers with
-        their weights (ranking every match by its whole text would read every match's
-        words); the order among equals is the order of loading."""
+        """As `Index.search`. Relevance is ts_rank with the fields' weights: over every word
+        for a query of up to RANK_ALL_BELOW matches, over the subject, tags and signers
+        beyond (ranking by the whole text would read every match's words); among equals,
+        the order of loading."""
         where, params = self._where(compiled)
         query = self._tsquery(compiled)
+        score = "0"
         if compiled.match and sort == "relevance" and query is not None:
-            rank = f"ts_rank('{_RANK_WEIGHTS}', r.head, %s::tsquery)"
-            order = f" ORDER BY {rank} {'ASC' if reverse else 'DESC'}, r.rowid {'DESC' if reverse else 'ASC'}"
-            params.append(query)
+            # Negated, so that lower is better, as bm25 in the folder store.
+            vector = "r.words" if self._few(where, params) else "r.head"
+            score = f"-ts_rank('{_RANK_WEIGHTS}', {vector}, %s::tsquery)"
+            order = " ORDER BY score DESC, r.rowid DESC" if reverse else " ORDER BY score, r.rowid"
+            params.insert(0, query)
         else:
             newest_first = reverse if sort == "date" else not reverse
             order = (
@@ -637,7 +660,7 @@ class Database:
             page = " LIMIT %s OFFSET %s"
             params += [limit, offset]
         cursor = self.db.execute(
-            "SELECT r.id, r.date, r.classification, r.origin, r.subject, r.rowid, 0 AS score"
+            f"SELECT r.id, r.date, r.classification, r.origin, r.subject, r.rowid, {score} AS score"
             f" FROM {SCHEMA}.records r{where}{order}{page}",
             params,
         )
@@ -651,6 +674,11 @@ class Database:
             for row in rows:
                 row["snippet"] = None
         return rows
+
+    def _few(self, where: str, params: list) -> bool:
+        """Whether a query matches few enough cables to rank them by all their words."""
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM {SCHEMA}.records r{where} LIMIT {RANK_ALL_BELOW + 1}) m"
+        return _first(self.db.execute(sql, params))[0] <= RANK_ALL_BELOW
 
     def count_matches(self, compiled: Compiled) -> int:
         where, params = self._where(compiled)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from ..record import ID_PATTERN, normalise_id
-from .index import Index
+from .base import Corpus
 from .query import Compiled, QueryError, compile_query
 
 # The fields bare words do not search: for a word that looks like an id, and for others.
@@ -13,7 +13,7 @@ _ID_FIELDS = ("id", "ref")
 _WORD_FIELDS = ("origin", "from", "to", "class")
 
 
-def suggestions(index: Index, compiled: Compiled, most: int = 3) -> list[str]:
+def suggestions(index: Corpus, compiled: Compiled, most: int = 3) -> list[str]:
     """Hints for a query without results: for each plain word that no cable holds, the
     index's words spelt most like it; for each plain word, the fields it would match in."""
     hints = []
@@ -33,9 +33,10 @@ def suggestions(index: Index, compiled: Compiled, most: int = 3) -> list[str]:
     return hints
 
 
-def _close_words(index: Index, word: str, most: int) -> list[str]:
-    """Words of the index like *word*: same first letter, close spelling, the most used first."""
-    counts = index.words_between(word[:1], len(word) - 2, len(word) + 2)
-    close = difflib.get_close_matches(word, list(counts), n=most * 2, cutoff=0.75)
+def _close_words(index: Corpus, word: str, most: int) -> list[str]:
+    """Words of the index like *word*: close spelling, the most used first."""
+    candidates = index.words_like(word)
+    close = difflib.get_close_matches(word, list(candidates), n=most * 2, cutoff=0.75)
+    counts = {w: n if (n := candidates[w]) is not None else index.word_documents(w) for w in close}
     close.sort(key=lambda w: -counts[w])
     return [f"{w} ({counts[w]:,})" for w in close[:most]]

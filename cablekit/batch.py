@@ -126,12 +126,26 @@ def parse_inputs(
     on_input: Callable[[], None] | None = None,
     absolute: bool = False,
     summary: Callable[[Record], Any] | None = None,
+    cluster: str | None = None,
+    parts: str | None = None,
 ) -> Generator[tuple[str, Any, str | None, bytes | None], None, None]:
     """Yield (path, Parsed, None, JSON line as UTF-8 bytes), (path, None, error, None) or (path, SKIPPED, None, None),
     in input order. Files whose content *seen* holds from the same path are skipped; *absolute* makes the records'
-    source paths absolute; *summary* makes each Parsed's summary from its record, in the worker."""
+    source paths absolute; *summary* makes each Parsed's summary from its record, in the worker. *cluster* (a Dask
+    scheduler's address, or local:N) parses on that cluster's workers instead of *jobs* local processes; with it,
+    *parts* (a folder) has the workers write the records there, one JSON-lines file per task, and the lines yielded
+    here are None."""
     global _SEEN, _ABSOLUTE, _SUMMARY
     _SEEN, _ABSOLUTE, _SUMMARY = seen, absolute, summary
+    if cluster:
+        from .cluster import ClusterWorkers
+
+        workers: Any = ClusterWorkers(cluster, (seen, absolute, summary), parts)
+        try:
+            yield from _parallel(workers, inputs, fmt, workers.jobs * 16, on_input)
+        finally:
+            workers.close()
+        return
     if jobs <= 1:
         yield from _sequential(inputs, fmt, on_input)
         return
@@ -140,6 +154,31 @@ def parse_inputs(
         yield from _parallel(workers, inputs, fmt, jobs * 16, on_input)
     finally:
         workers.close()
+
+
+def run_task(settings: tuple, fn: Callable[[Any], Any], arg: Any) -> Any:
+    """*fn*(*arg*) in a process that did not fork from this one (a cluster's worker), with
+    the settings `parse_inputs` gives its own workers: (seen, absolute, summary)."""
+    global _SEEN, _ABSOLUTE, _SUMMARY
+    _SEEN, _ABSOLUTE, _SUMMARY = settings
+    return fn(arg)
+
+
+def task_lines(fn: Callable[[Any], Any], result: Any) -> tuple[Any, list[bytes]]:
+    """A task's result without its JSON lines, and the lines (to be written elsewhere)."""
+    lines: list[bytes] = []
+
+    def strip(items):
+        kept = []
+        for parsed, error, line in items:
+            if line is not None:
+                lines.append(line)
+            kept.append((parsed, error, None))
+        return kept
+
+    if fn is _files_task:
+        return [strip(items) if isinstance(items, list) else items for items in result], lines
+    return strip(result), lines
 
 
 def _worker_start() -> None:

@@ -69,9 +69,12 @@ class Server:
         if done.returncode:
             raise RuntimeError(f"{args[0]} failed: {done.stdout}{done.stderr}")
 
-    def start(self) -> Server:
+    def start(self, fsync: bool = False) -> Server:
+        """Start the server; without *fsync* (the tests) it never waits for the disk."""
         self._run(self.bin / "initdb", "-D", self.data, "-U", "cablekit", "--auth=trust", "-E", "UTF8", "--no-sync")
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60"
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=60"
+        if not fsync:
+            options += " -c fsync=off"
         self._run(self.bin / "pg_ctl", "-D", self.data, "-l", self.root / "log", "-o", options, "-w", "start")
         return self
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections import Counter
@@ -18,6 +19,7 @@ from ..sources import FORMATS, NoCable
 from .common import (
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_USAGE,
     corpus,
     count_inputs,
     emit,
@@ -51,8 +53,15 @@ from .common import (
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the records (JSON lines) to this file instead of the store; a .gz name compresses.",
+    type=click.Path(),
+    help="Write the records (JSON lines) to this file instead of the store; a .gz name compresses. With --cluster,"
+    " a folder (one that exists, or a name ending in /) gets the workers' own files, part-NNNNNNNN.jsonl.",
+)
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    help="Parse on a Dask cluster: a scheduler's address (tcp://host:8786), or local:N for a LocalCluster of N"
+    " workers started here. Needs pip install 'cablekit[cluster]'.",
 )
 @click.option(
     "--errors",
@@ -67,8 +76,9 @@ def parse(
     strict: bool,
     input_format: str,
     jobs: int | None,
-    output: Path | None,
+    output: str | None,
     errors_path: Path | None,
+    cluster: str | None,
     store_path: str | None,
 ) -> None:
     """Parse cables in files, folders (recursively) or '-' (stdin).
@@ -87,15 +97,29 @@ def parse(
       cablekit parse --json seeds/
       cablekit parse --json cables/ | jq -r 'select(.classification=="SECRET") | .id'
       cablekit parse --json - < 08BAKU279.txt
+      cablekit parse --cluster local:2 cables/
+      cablekit parse --cluster tcp://scheduler:8786 /shared/cables -o /shared/records/
     """
     from ..batch import default_jobs
 
-    run = _Run(strict=strict, fmt=None if input_format == "auto" else input_format, jobs=jobs or default_jobs())
+    run = _Run(
+        strict=strict,
+        fmt=None if input_format == "auto" else input_format,
+        jobs=jobs or default_jobs(),
+        cluster=cluster,
+    )
+    if output is not None and (os.path.isdir(output) or output.endswith("/")):
+        if not cluster:
+            report(f"{output} is a folder: a folder of record files goes with --cluster")
+            sys.exit(EXIT_USAGE)
+        run.parts, output = output, None
     errors = open(errors_path, "w", encoding="utf-8") if errors_path else None  # noqa: SIM115
     run.errors = errors
     try:
-        if as_json or output:
-            failed = _parse_to_output(paths, run, output)
+        if run.parts:
+            failed = _parse_to_parts(paths, run)
+        elif as_json or output:
+            failed = _parse_to_output(paths, run, Path(output) if output else None)
         else:
             failed = _parse_into_store(paths, run, store_path)
     finally:
@@ -112,6 +136,8 @@ class _Run:
     fmt: str | None = None
     jobs: int = 1
     errors: Any = None  # the --errors file: one JSON line per failure
+    cluster: str | None = None  # a Dask scheduler's address, or local:N
+    parts: str | None = None  # with a cluster: the folder the workers write records to
     counts: dict = field(default_factory=lambda: {"failed": 0, "skipped": 0, "no_cable": 0})
     reasons: Counter = field(default_factory=Counter)
 
@@ -185,7 +211,9 @@ def _cables(
     """
     from ..batch import NOTHING_KNOWN, SKIPPED, parse_inputs
 
-    results = parse_inputs(inputs, run.fmt, run.jobs, seen or NOTHING_KNOWN, advance, absolute, summary)
+    results = parse_inputs(
+        inputs, run.fmt, run.jobs, seen or NOTHING_KNOWN, advance, absolute, summary, run.cluster, run.parts
+    )
 
     def cables():
         for path, parsed, error, line in results:
@@ -240,6 +268,29 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
             progress.stop()
     report(
         f"{'interrupted: ' if interrupted else ''}wrote {written} records to {output}, "
+        f"{run.passed_over()}failed {run.counts['failed']}{run.summary_of_failures()}"
+    )
+    if interrupted:
+        sys.exit(130)
+    return run.counts["failed"]
+
+
+def _parse_to_parts(paths: tuple[str, ...], run: _Run) -> int:
+    """Records written by the cluster's workers into a folder, a file per task."""
+    written = 0
+    interrupted = False
+    progress = _Progress(paths)
+    try:
+        with _cables(run, iter_inputs(paths), progress.advance) as cables:
+            for _ in cables:
+                written += 1
+                progress.cable()
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        progress.stop()
+    report(
+        f"{'interrupted: ' if interrupted else ''}the workers wrote {written} records to {run.parts}, "
         f"{run.passed_over()}failed {run.counts['failed']}{run.summary_of_failures()}"
     )
     if interrupted:

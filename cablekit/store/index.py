@@ -227,6 +227,10 @@ class SeenLookup:
         self._db: sqlite3.Connection | None = None
         self._pid = 0
 
+    def __getstate__(self) -> dict:
+        # Sent to a cluster's workers: without this process's connection.
+        return {**self.__dict__, "_db": None, "_pid": 0}
+
     def holds(self, sha256: str | None, source: str) -> bool:
         """Whether the store already holds this content from this source."""
         try:
@@ -236,11 +240,16 @@ class SeenLookup:
         k = bisect.bisect_left(self.prefixes, key)
         if k == len(self.prefixes) or self.prefixes[k] != key:
             return False
-        if self._pid != os.getpid():
-            uri = "file:" + urllib.parse.quote(self.path) + "?mode=ro"
-            self._db, self._pid = sqlite3.connect(uri, uri=True, timeout=60), os.getpid()
-        assert self._db is not None
-        return self._db.execute(_HELD, (sha256, source)).fetchone() is not None
+        try:
+            if self._pid != os.getpid():
+                uri = "file:" + urllib.parse.quote(self.path) + "?mode=ro"
+                self._db, self._pid = sqlite3.connect(uri, uri=True, timeout=60), os.getpid()
+            assert self._db is not None
+            return self._db.execute(_HELD, (sha256, source)).fetchone() is not None
+        except sqlite3.Error:
+            # A worker on a machine without the store's folder: the file is parsed, and
+            # the writer, which checks again under the lock, skips it.
+            return False
 
 
 class Index:

@@ -25,7 +25,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -53,30 +52,26 @@ def one_search(database, query: str) -> float:
     return time.perf_counter() - start
 
 
+def _searcher(task: tuple[str, int, int]) -> list[float]:
+    url, k, rounds = task
+    database = open_database(url)
+    try:
+        times = []
+        for r in range(rounds):
+            for i in range(len(QUERIES)):
+                times.append(one_search(database, QUERIES[(i + k + r) % len(QUERIES)][0]))
+        return times
+    finally:
+        database.close()
+
+
 def searchers(url: str, count: int, rounds: int) -> list[float]:
-    """*count* threads, each with its own connection, running the query set *rounds* times."""
-    times: list[float] = []
-    lock = threading.Lock()
+    """*count* processes (as many users), each with its own connection, running the query
+    set *rounds* times, each from another query."""
+    from concurrent.futures import ProcessPoolExecutor
 
-    def work(k: int) -> None:
-        database = open_database(url)
-        try:
-            mine = []
-            for r in range(rounds):
-                for i in range(len(QUERIES)):
-                    query = QUERIES[(i + k + r) % len(QUERIES)][0]
-                    mine.append(one_search(database, query))
-            with lock:
-                times.extend(mine)
-        finally:
-            database.close()
-
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return times
+    with ProcessPoolExecutor(count) as pool:
+        return [t for times in pool.map(_searcher, [(url, k, rounds) for k in range(count)]) for t in times]
 
 
 def timed(cmd: list[str]) -> float:

@@ -142,7 +142,7 @@ def parse_inputs(
 
         workers: Any = ClusterWorkers(cluster, (seen, absolute, summary), parts)
         try:
-            yield from _parallel(workers, inputs, fmt, workers.jobs * 16, on_input)
+            yield from _parallel(workers, inputs, fmt, workers.jobs * 4, on_input, workers.files_per_task)
         finally:
             workers.close()
         return
@@ -267,8 +267,8 @@ def _files_task(tasks: list[tuple[str, str | None]]) -> list:
     return [_file_task(task) for task in tasks]
 
 
-def _parallel(workers: _Workers, inputs, fmt, window, on_input):
-    """Files go to the workers in batches; results come back in input order."""
+def _parallel(workers: _Workers, inputs, fmt, window, on_input, per_task: int = FILES_PER_TASK):
+    """Files go to the workers in batches of *per_task*; results come back in input order."""
     pending: deque = deque()  # (paths, _Task) or ([path], items known here)
     batch: list[str] = []
 
@@ -285,7 +285,7 @@ def _parallel(workers: _Workers, inputs, fmt, window, on_input):
             pending.append(([path], [_first(path, problem, fmt)]))
         else:
             batch.append(path)
-            if len(batch) >= FILES_PER_TASK:
+            if len(batch) >= per_task:
                 submit()
         while len(pending) > window or (pending and not isinstance(pending[0][1], _Task)):
             yield from _settle(workers, pending.popleft(), fmt, window)

@@ -17,8 +17,8 @@ from pathlib import Path
 from .batch import WorkerDied, _Task, run_task, task_lines
 
 
-def _extra_missing() -> None:
-    raise SystemExit("cablekit: parsing on a cluster needs Dask: pip install 'cablekit[cluster]'")
+class ClusterError(Exception):
+    """The cluster cannot be used: Dask is not installed, or the scheduler cannot be reached."""
 
 
 def _task(settings: tuple, fn, arg, part: str | None):
@@ -38,21 +38,34 @@ def _task(settings: tuple, fn, arg, part: str | None):
 class ClusterWorkers:
     """A Dask client (and, for local:N, the LocalCluster it starts) running parsing tasks."""
 
+    # A task costs the scheduler and the round trips more than a local process's: more
+    # files a task, fewer tasks in flight.
+    files_per_task = 256
+
     def __init__(self, address: str, settings: tuple, parts: str | None = None):
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            _extra_missing()
+            raise ClusterError("parsing on a cluster needs Dask: pip install 'cablekit[cluster]'") from None
         self.cluster = None
-        if address.startswith("local:") or address == "local":
-            n = int(address.partition(":")[2] or os.cpu_count() or 1)
+        if address == "local" or address.startswith("local:"):
+            count = address.partition(":")[2]
+            if count and not count.isdigit() or count == "0":
+                raise ClusterError(f"--cluster {address}: write local:N, N workers (local:2)")
             # Processes, one thread each: parsing holds the GIL.
             self.cluster = LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+                n_workers=int(count or os.cpu_count() or 1),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=40,
             )
             self.client = Client(self.cluster)
         else:
-            self.client = Client(address, timeout=30)
+            try:
+                self.client = Client(address, timeout="20s")
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         self.jobs = max(1, len(self.client.scheduler_info().get("workers", {})))
         # Sent once to every worker, not with every task: the store's known contents.
         self.settings = self.client.scatter(settings, broadcast=True, hash=False)

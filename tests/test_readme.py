@@ -28,11 +28,12 @@ def test_the_readme_has_examples_to_run():
     assert kinds.count("sh") >= 3 and "python" in kinds
 
 
-def test_every_example_works_when_copied_in_order(tmp_path):
+def test_every_example_works_when_copied_in_order(tmp_path, pg_server):
     assert shutil.which("jq"), "the README's jq examples need jq: apt-get install jq"
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
     env = dict(
         os.environ,
+        DATABASE_URL=pg_server.create("readme"),  # "Sharing a corpus" stands it for your database
         CABLEKIT_STORE=str(tmp_path / "store"),
         HOME=str(tmp_path),
         NO_COLOR="1",

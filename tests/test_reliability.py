@@ -239,9 +239,20 @@ def test_malformed_queries_exit_2_without_traceback(tmp_path, query):
     assert "bad query" in result.stderr
 
 
-@pytest.mark.parametrize("query", ["1; DELETE FROM records", "') OR 1=1 --", 'x" OR "y', "records MATCH *"])
-def test_injection_attempts_are_plain_words(tmp_path, query):
-    root = tmp_path / "s"
+@pytest.mark.parametrize(
+    "query",
+    [
+        "1; DELETE FROM records",
+        "') OR 1=1 --",
+        'x" OR "y',
+        "records MATCH *",
+        "'a' & !'b' | 'c':*",
+        "subject:'); DROP TABLE cablekit.records; --",
+        "tag:x'::tsquery",
+    ],
+)
+def test_injection_attempts_are_plain_words(new_store, query):
+    root = new_store
     run("parse", str(SEEDS), "--store", str(root))
     result = run("search", "--store", str(root), "--", query)
     assert result.exit_code in (1, 2)

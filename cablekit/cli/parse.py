@@ -117,11 +117,11 @@ def parse(
     run.errors = errors
     try:
         if run.parts:
-            failed = _parse_to_parts(paths, run)
+            failed = _cluster_errors(_parse_to_parts)(paths, run)
         elif as_json or output:
-            failed = _parse_to_output(paths, run, Path(output) if output else None)
+            failed = _cluster_errors(_parse_to_output)(paths, run, Path(output) if output else None)
         else:
-            failed = _parse_into_store(paths, run, store_path)
+            failed = _cluster_errors(_parse_into_store)(paths, run, store_path)
     finally:
         if errors:
             errors.close()
@@ -232,6 +232,23 @@ def _cables(
         yield cables()
     finally:
         results.close()
+
+
+def _cluster_errors(func):
+    """A cluster that cannot be used is a usage error (exit 2) with the reason."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from ..cluster import ClusterError
+
+        try:
+            return func(*args, **kwargs)
+        except ClusterError as exc:
+            report(str(exc))
+            sys.exit(EXIT_USAGE)
+
+    return wrapper
 
 
 def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> int:

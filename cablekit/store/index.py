@@ -827,6 +827,16 @@ def snippets(match: str | None, rows: list[dict], fts_of: Callable[[dict], tuple
             values[k] = fts  # a record that cannot be read shows no snippet
     if not values:
         return
+    found = _marked(match, values) if match else {}
+    for k, fts in values.items():
+        text = found.get(k)
+        if not text or "\x02" not in text:
+            text = _opening(fts[_BODY])
+        rows[k]["snippet"] = _RULES.sub(" ", text)
+
+
+def _marked(match: str, values: dict[int, tuple]) -> dict[int, str]:
+    """The best passage of each body for *match*, its words marked (where it has one)."""
     db = sqlite3.connect(":memory:")
     try:
         db.executescript(_FTS_SCHEMA.replace("content = '', ", ""))
@@ -834,21 +844,14 @@ def snippets(match: str | None, rows: list[dict], fts_of: Callable[[dict], tuple
             f"INSERT INTO fts(rowid, {_FTS_COLUMNS}) VALUES ({_FTS_PLACES})",
             [(k, *fts) for k, fts in values.items()],
         )
-        found = {}
-        if match:
-            found = dict(
-                db.execute(
-                    f"SELECT rowid, snippet(fts, {_BODY}, char(2), char(3), '…', 16) FROM fts WHERE fts MATCH ?",
-                    (match,),
-                )
+        return dict(
+            db.execute(
+                f"SELECT rowid, snippet(fts, {_BODY}, char(2), char(3), '…', 16) FROM fts WHERE fts MATCH ?",
+                (match,),
             )
+        )
     finally:
         db.close()
-    for k, fts in values.items():
-        text = found.get(k)
-        if not text or "\x02" not in text:
-            text = _opening(fts[_BODY])
-        rows[k]["snippet"] = _RULES.sub(" ", text)
 
 
 # Rules and underlines that separate a cable's sections: not worth a snippet's room.
@@ -857,7 +860,7 @@ _RULES = re.compile(r"\s*(?:-{3,}|={3,}|_{3,}|\*{3,})\s*")
 
 def _opening(body: str, words: int = 16) -> str:
     """The first words of a body, for a row whose body holds no word of the query."""
-    parts = _RULES.sub(" ", body).split()
+    parts = _RULES.sub(" ", body[:4000]).split()
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 

@@ -299,12 +299,15 @@ class Database:
         self.url = url
         self.db = connect(url)
         self._queries: dict[str, str | None] = {}
+        self._counted: tuple[tuple, int] | None = None
         # The planner does not count what reading a match's words from TOAST costs: for
         # a common word it chose to scan every row (0.5 s at 60,000 cables) over the GIN
         # index and the visibility map (10 ms). Just-in-time compiling only slowed the
         # short queries here.
         self.db.execute("SET enable_seqscan = off")
         self.db.execute("SET jit = off")
+        # Room to count and rank a common word's matches in memory.
+        self.db.execute("SET work_mem = '32MB'")
 
     @property
     def label(self) -> str:
@@ -664,31 +667,43 @@ class Database:
         the order of loading."""
         where, params = self._where(compiled)
         query = self._tsquery(compiled)
-        score = "0"
+        page = " LIMIT %s OFFSET %s" if limit is not None or offset else ""
+        paging = [limit, offset] if page else []
+        columns = "r.id, r.date, r.classification, r.origin, r.subject, r.rowid"
         if compiled.match and sort == "relevance" and query is not None:
-            # Negated, so that lower is better, as bm25 in the folder store.
-            vector = "r.words" if self._few(where, params) else "r.head"
-            score = f"-ts_rank('{_RANK_WEIGHTS}', {vector}, %s::tsquery)"
-            order = " ORDER BY score DESC, r.rowid DESC" if reverse else " ORDER BY score, r.rowid"
-            params.insert(0, query)
+            # One pass ranks the matches by their subject, tags and signers and counts
+            # them (a phrase's every candidate is read for its positions: once, not for
+            # the rows and again for the count); few matches are ranked again by every word.
+            order = "score DESC, rowid DESC" if reverse else "score, rowid"
+            cursor = self.db.execute(
+                f"SELECT {columns}, m.score, m.total FROM (SELECT r.rowid,"
+                f" -ts_rank('{_RANK_WEIGHTS}', r.head, %s::tsquery) AS score, count(*) OVER () AS total"
+                f" FROM {SCHEMA}.records r{where} ORDER BY {order}{page}) m"
+                f" JOIN {SCHEMA}.records r ON r.rowid = m.rowid ORDER BY m.{order.replace(', ', ', m.')}",
+                [query, *params, *paging],
+            )
+            found = cursor.fetchall()
+            total = found[0][-1] if found else None
+            if total is not None:
+                self._counted = ((where, tuple(params)), total)
+            if total is not None and total <= RANK_ALL_BELOW:
+                cursor = self.db.execute(
+                    f"SELECT {columns}, -ts_rank('{_RANK_WEIGHTS}', r.words, %s::tsquery) AS score"
+                    f" FROM {SCHEMA}.records r{where} ORDER BY {order}{page}",
+                    [query, *params, *paging],
+                )
+                found = cursor.fetchall()
+            names: tuple[str, ...] = ("id", "date", "classification", "origin", "subject", "rowid", "score")
+            rows = [dict(zip(names, row[:7], strict=True)) for row in found]
         else:
             newest_first = reverse if sort == "date" else not reverse
-            order = (
-                " ORDER BY r.date DESC NULLS LAST, r.id DESC"
-                if newest_first
-                else " ORDER BY r.date ASC NULLS LAST, r.id"
+            order = "r.date DESC NULLS LAST, r.id DESC" if newest_first else "r.date ASC NULLS LAST, r.id"
+            cursor = self.db.execute(
+                f"SELECT {columns}, 0 AS score FROM {SCHEMA}.records r{where} ORDER BY {order}{page}",
+                [*params, *paging],
             )
-        page = ""
-        if limit is not None or offset:
-            page = " LIMIT %s OFFSET %s"
-            params += [limit, offset]
-        cursor = self.db.execute(
-            f"SELECT r.id, r.date, r.classification, r.origin, r.subject, r.rowid, {score} AS score"
-            f" FROM {SCHEMA}.records r{where}{order}{page}",
-            params,
-        )
-        names = [d.name for d in cursor.description or []]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor]
+            names = tuple(d.name for d in cursor.description or [])
+            rows = [dict(zip(names, row, strict=True)) for row in cursor]
         for row in rows:
             row["where"] = row["rowid"]
         if snippets and rows:
@@ -698,13 +713,14 @@ class Database:
                 row["snippet"] = None
         return rows
 
-    def _few(self, where: str, params: list) -> bool:
-        """Whether a query matches few enough cables to rank them by all their words."""
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM {SCHEMA}.records r{where} LIMIT {RANK_ALL_BELOW + 1}) m"
-        return _first(self.db.execute(sql, params))[0] <= RANK_ALL_BELOW
-
     def count_matches(self, compiled: Compiled) -> int:
         where, params = self._where(compiled)
+        counted, self._counted = self._counted, None
+        if counted is not None and counted[0] == (where, tuple(params)):
+            return counted[1]
+        return self._count(where, params)
+
+    def _count(self, where: str, params: list) -> int:
         return _first(self.db.execute(f"SELECT count(*) FROM {SCHEMA}.records r{where}", params))[0]
 
     # --- counts and the citation graph -------------------------------------------

@@ -1,7 +1,9 @@
 """The store: records in, queries out. The third stage.
 
-A store is a folder (`folder.Store`): `records.jsonl`, the source of truth,
-and `index.sqlite`, an SQLite FTS5 index always rebuildable from it.
+Two stores share one interface (`base.Corpus`, opened by `base.open_corpus`):
+a folder (`folder.Store`): `records.jsonl`, the source of truth, and
+`index.sqlite`, an SQLite FTS5 index always rebuildable from it; and a
+PostgreSQL database (`postgres.Database`), for a corpus a team shares.
 `open_index` opens the index, caught up with the records; `StoreWriter`
 writes parsed records into it; `compile_query` turns the search language into
 what `Index.search` runs; `check_store` verifies and repairs; `export` writes
@@ -14,6 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .base import Corpus, open_corpus
     from .check import Report, check_store
     from .folder import QUARANTINE, Store, StoreError, default_store_path, read_line
     from .index import Entry, Index, entry, index_damage, open_index, usable_index
@@ -36,6 +39,8 @@ _HOME = {
     "open_index": "index",
     "usable_index": "index",
     "StoreWriter": "ingest",
+    "Corpus": "base",
+    "open_corpus": "base",
     "compact": "ingest",
     "Compiled": "query",
     "QueryError": "query",
@@ -44,6 +49,8 @@ _HOME = {
 }
 __all__ = [
     "Compiled",
+    "Corpus",
+    "open_corpus",
     "Entry",
     "Index",
     "QUARANTINE",

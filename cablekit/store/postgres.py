@@ -80,9 +80,11 @@ _CODES = {
 }
 _WEIGHT = {"subject": "A", "tags": "B", "signers": "C"}
 _HEAD = ("subject", "tags", "signers")
-# Ranking reads each match's words: up to this many matches all of them, beyond it only
-# the subject's, tags' and signers' (`head`), so that a common word stays quick.
+# Ranking reads each match's words: up to RANK_ALL_BELOW matches all of them, up to
+# RANK_HEAD_BELOW the subject's, tags' and signers' (`head`), beyond it only those of the
+# matches whose subject holds a word of the query (see Database._ranked).
 RANK_ALL_BELOW = 1000
+RANK_HEAD_BELOW = 5000
 # ts_rank's weights for D, C, B, A.
 _RANK_WEIGHTS = "{0.125, 0.25, 0.5, 1.0}"
 # Where bare words are looked for: as the folder store's BARE_COLUMNS.
@@ -208,6 +210,24 @@ def pg_entry(record: Mapping[str, Any]) -> Entry:
 
 def _lexeme(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _subject_query(tree: Any) -> str | None:
+    """The tsquery of the cables whose subject holds a word or phrase the query looks for
+    (its plain words and subject: filters, not those under NOT); None where it has none."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if node[0] in ("and", "or"):
+            for child in node[1]:
+                walk(child)
+        elif node[0] == "term" and node[1] in (None, "subject"):
+            if (term := tsquery(("term", "subject", *node[2:]))) is not None:
+                found.append(term)
+
+    if tree is not None:
+        walk(tree)
+    return " | ".join(dict.fromkeys(found)) or None
 
 
 def tsquery(node: Any) -> str | None:
@@ -671,30 +691,12 @@ class Database:
         paging = [limit, offset] if page else []
         columns = "r.id, r.date, r.classification, r.origin, r.subject, r.rowid"
         if compiled.match and sort == "relevance" and query is not None:
-            # One pass ranks the matches by their subject, tags and signers and counts
-            # them (a phrase's every candidate is read for its positions: once, not for
-            # the rows and again for the count); few matches are ranked again by every word.
-            order = "score DESC, rowid DESC" if reverse else "score, rowid"
-            cursor = self.db.execute(
-                f"SELECT {columns}, m.score, m.total FROM (SELECT r.rowid,"
-                f" -ts_rank('{_RANK_WEIGHTS}', r.head, %s::tsquery) AS score, count(*) OVER () AS total"
-                f" FROM {SCHEMA}.records r{where} ORDER BY {order}{page}) m"
-                f" JOIN {SCHEMA}.records r ON r.rowid = m.rowid ORDER BY m.{order.replace(', ', ', m.')}",
-                [query, *params, *paging],
-            )
-            found = cursor.fetchall()
-            total = found[0][-1] if found else None
-            if total is not None:
-                self._counted = ((where, tuple(params)), total)
-            if total is not None and total <= RANK_ALL_BELOW:
-                cursor = self.db.execute(
-                    f"SELECT {columns}, -ts_rank('{_RANK_WEIGHTS}', r.words, %s::tsquery) AS score"
-                    f" FROM {SCHEMA}.records r{where} ORDER BY {order}{page}",
-                    [query, *params, *paging],
-                )
-                found = cursor.fetchall()
+            total = self._count(where, params)
+            # `cablekit search` shows the count after the rows: it takes this one.
+            self._counted = ((where, tuple(params)), total)
+            found = self._ranked(compiled, where, params, query, total, reverse, limit, offset)
             names: tuple[str, ...] = ("id", "date", "classification", "origin", "subject", "rowid", "score")
-            rows = [dict(zip(names, row[:7], strict=True)) for row in found]
+            rows = [dict(zip(names, row, strict=True)) for row in found]
         else:
             newest_first = reverse if sort == "date" else not reverse
             order = "r.date DESC NULLS LAST, r.id DESC" if newest_first else "r.date ASC NULLS LAST, r.id"
@@ -712,6 +714,57 @@ class Database:
             for row in rows:
                 row["snippet"] = None
         return rows
+
+    def _ranked(
+        self,
+        compiled: Compiled,
+        where: str,
+        params: list,
+        query: str,
+        total: int,
+        reverse: bool,
+        limit: int | None,
+        offset: int,
+    ) -> list[tuple]:
+        """The page of the matches in order of relevance: ts_rank with the fields' weights,
+        over every word of up to RANK_ALL_BELOW matches, over the subject, tags and
+        signers (`head`) of up to RANK_HEAD_BELOW. Beyond, ranking every match would read
+        every match's row: the matches whose subject holds a word of the query (found by
+        the index) come first, ranked, then the others in the order of loading, read from
+        the primary key until the page is full (for a query of filters only, all of them)."""
+        columns = "r.id, r.date, r.classification, r.origin, r.subject, r.rowid"
+        order = "score DESC, r.rowid DESC" if reverse else "score, r.rowid"
+        page = " LIMIT %s OFFSET %s" if limit is not None or offset else ""
+        paging = [limit, offset] if page else []
+        many = total > RANK_HEAD_BELOW and not reverse and limit is not None
+        first = _subject_query(compiled.tree) if many else None
+        if many and first is None:
+            # Filters only (tag:PREL): every match ranks alike; the order of loading.
+            return self.db.execute(
+                f"SELECT {columns}, 0.0 AS score FROM {SCHEMA}.records r{where} ORDER BY r.rowid{page}",
+                [*params, *paging],
+            ).fetchall()
+        if first is None:
+            vector = "r.words" if total <= RANK_ALL_BELOW else "r.head"
+            return self.db.execute(
+                f"SELECT {columns}, -ts_rank('{_RANK_WEIGHTS}', {vector}, %s::tsquery) AS score"
+                f" FROM {SCHEMA}.records r{where} ORDER BY {order}{page}",
+                [query, *params, *paging],
+            ).fetchall()
+        assert limit is not None
+        wanted = offset + limit
+        found = self.db.execute(
+            f"SELECT {columns}, -ts_rank('{_RANK_WEIGHTS}', r.head, %s::tsquery) AS score"
+            f" FROM {SCHEMA}.records r{where} AND r.words @@ %s::tsquery ORDER BY {order} LIMIT %s",
+            [query, *params, first, wanted],
+        ).fetchall()
+        if len(found) < wanted:
+            found += self.db.execute(
+                f"SELECT {columns}, 0.0 AS score FROM {SCHEMA}.records r{where}"
+                " AND NOT (r.words @@ %s::tsquery) ORDER BY r.rowid LIMIT %s",
+                [*params, first, wanted - len(found)],
+            ).fetchall()
+        return found[offset:wanted]
 
     def count_matches(self, compiled: Compiled) -> int:
         where, params = self._where(compiled)

@@ -130,6 +130,14 @@ def main() -> None:
             ),
         ]
         subprocess.run(CABLEKIT + ["index", "--compact", "--store", url], capture_output=True)  # VACUUM ANALYZE
+        alone = searchers(url, 1, 2)
+        results.append(
+            (
+                "search p50 / p95, 1 searcher, nothing else running",
+                f"{percentile(alone, 0.5) * 1000:.0f} / {percentile(alone, 0.95) * 1000:.0f} ms ({len(alone)} searches)",
+                "",
+            )
+        )
         for count, extra in zip((1, 4, 8), extras, strict=True):
             loading = subprocess.Popen(
                 CABLEKIT + ["parse", str(extra), "--store", url, "-j", "1"],

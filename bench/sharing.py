@@ -134,7 +134,8 @@ def main() -> None:
         results.append(
             (
                 "search p50 / p95, 1 searcher, nothing else running",
-                f"{percentile(alone, 0.5) * 1000:.0f} / {percentile(alone, 0.95) * 1000:.0f} ms ({len(alone)} searches)",
+                f"{percentile(alone, 0.5) * 1000:.0f} / {percentile(alone, 0.95) * 1000:.0f} ms"
+                f" ({len(alone)} searches)",
                 "",
             )
         )

@@ -337,16 +337,16 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
         else:
             print(f"kept {work}")
-    table = [
-        f"Measured {time.strftime('%Y-%m-%d')} on {machine()}; {args.cables:,} cables.",
-        "",
-        "| measure | result | goal |",
-        "|---|---:|---:|",
-    ]
-    table += [f"| {a} | {b} | {c} |" for a, b, c in results]
+    write_table(args.out, f"{args.cables:,} cables", results)
+
+
+def write_table(path: Path, what: str, results: list[tuple[str, str, str]]) -> None:
+    """The results as a Markdown table (measure, result, goal), printed and written to *path*."""
+    table = [f"Measured {time.strftime('%Y-%m-%d')} on {machine()}; {what}.", "", "| measure | result | goal |"]
+    table += ["|---|---:|---:|", *(f"| {a} | {b} | {c} |" for a, b, c in results)]
     text = "\n".join(table) + "\n"
     print("\n" + text)
-    args.out.write_text(text)
+    path.write_text(text)
 
 
 if __name__ == "__main__":

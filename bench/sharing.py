@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchmark import QUERIES, build_corpus, machine, percentile, run_measured
+from benchmark import QUERIES, build_corpus, machine, percentile, run_measured, write_table
 from pgserver import Server, binaries
 
 from cablekit.store import compile_query
@@ -196,16 +196,7 @@ def main() -> None:
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
-    table = [
-        f"Measured {time.strftime('%Y-%m-%d')} on {machine()}; {args.cables:,} cables; PostgreSQL from {folder}.",
-        "",
-        "| measure | result | goal |",
-        "|---|---:|---:|",
-    ]
-    table += [f"| {a} | {b} | {c} |" for a, b, c in results]
-    text = "\n".join(table) + "\n"
-    print("\n" + text)
-    args.out.write_text(text)
+    write_table(args.out, f"{args.cables:,} cables; PostgreSQL from {folder}", results)
 
 
 if __name__ == "__main__":

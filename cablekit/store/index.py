@@ -210,6 +210,16 @@ def _cites(record: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
 _HELD = "SELECT 1 FROM seen WHERE sha256 = ? AND source = ?"
 
 
+def has_prefix(prefixes: array, sha256: str | None) -> bool:
+    """Whether the sorted array of 8-byte hash prefixes holds *sha256*'s."""
+    try:
+        key = int(str(sha256)[:16], 16)
+    except ValueError:
+        return False
+    k = bisect.bisect_left(prefixes, key)
+    return k < len(prefixes) and prefixes[k] == key
+
+
 class SeenLookup:
     """Answers `holds(sha256, source)`: is this content from this source already in the
     store? In any process.
@@ -233,12 +243,7 @@ class SeenLookup:
 
     def holds(self, sha256: str | None, source: str) -> bool:
         """Whether the store already holds this content from this source."""
-        try:
-            key = int(str(sha256)[:16], 16)
-        except ValueError:
-            return False
-        k = bisect.bisect_left(self.prefixes, key)
-        if k == len(self.prefixes) or self.prefixes[k] != key:
+        if not has_prefix(self.prefixes, sha256):
             return False
         try:
             if self._pid != os.getpid():

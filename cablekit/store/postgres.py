@@ -25,7 +25,6 @@ transaction, so a killed ingest leaves no half-written batch.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import difflib
 import re
@@ -46,6 +45,7 @@ from .index import (
     Entry,
     Notify,
     entry,
+    has_prefix,
     snippets,
 )
 
@@ -274,12 +274,7 @@ class PgSeen:
         return {"url": self.url, "prefixes": self.prefixes, "_db": None}
 
     def holds(self, sha256: str | None, source: str) -> bool:
-        try:
-            key = int(str(sha256)[:16], 16)
-        except ValueError:
-            return False
-        k = bisect.bisect_left(self.prefixes, key)
-        if k == len(self.prefixes) or self.prefixes[k] != key:
+        if not has_prefix(self.prefixes, sha256):
             return False
         if self._db is None:
             self._db = connect(self.url)

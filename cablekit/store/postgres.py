@@ -80,6 +80,8 @@ _CODES = {
 }
 _WEIGHT = {"subject": "A", "tags": "B", "signers": "C"}
 _HEAD = ("subject", "tags", "signers")
+# Fields of a record that no word is searched in: left out of what snippets read.
+_UNSEARCHED = ("other_sources", "warnings", "warning_codes", "articles", "source", "summary", "section")
 # Ranking reads each match's words: up to RANK_ALL_BELOW matches all of them, up to
 # RANK_HEAD_BELOW the subject's, tags' and signers' (`head`), beyond it only those of the
 # matches whose subject holds a word of the query (see Database._ranked).
@@ -573,6 +575,18 @@ class Database:
         rows = self.db.execute(f"SELECT rowid, record FROM {SCHEMA}.records WHERE rowid = ANY(%s)", (wheres,))
         return {rowid: in_field_order(record) if ordered else record for rowid, record in rows}
 
+    def _searched(self, wheres: list[Any]) -> dict[Any, dict]:
+        """rowid -> what of its record the snippets read (`entry`'s FTS values): without
+        the fields no word is searched in, and without the text where the paragraphs hold
+        it, half the bytes of a whole record to send and decode."""
+        rows = self.db.execute(
+            "SELECT rowid, record - CASE WHEN jsonb_typeof(record->'paragraphs') IS DISTINCT FROM 'array' THEN %s"
+            " WHEN jsonb_array_length(record->'paragraphs') > 0 THEN %s ELSE %s END::text[]"
+            f" FROM {SCHEMA}.records WHERE rowid = ANY(%s)",
+            (list(_UNSEARCHED), ["text", *_UNSEARCHED], list(_UNSEARCHED), wheres),
+        )
+        return dict(rows.fetchall())
+
     def lookup(self, cable_id: str) -> Any:
         row = self.db.execute(f"SELECT rowid FROM {SCHEMA}.records WHERE id = %s", (cable_id,)).fetchone()
         if row is None:
@@ -704,7 +718,7 @@ class Database:
         for row in rows:
             row["where"] = row["rowid"]
         if snippets and rows:
-            _snippets(compiled.match, rows, self._records([r["rowid"] for r in rows], ordered=False))
+            _snippets(compiled.match, rows, self._searched([r["rowid"] for r in rows]))
         else:
             for row in rows:
                 row["snippet"] = None

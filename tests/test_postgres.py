@@ -130,3 +130,17 @@ def test_searches_answer_while_another_process_loads(database, tmp_path):
     assert len(counts) >= 3 and counts == sorted(counts)
     assert all((c - base) % 500 == 0 for c in counts)
     assert stored_count(database) == 3002
+
+
+def test_a_cable_beyond_the_limits_of_a_tsvector_is_stored_and_found(database, tmp_path):
+    """A word of 3,000 letters (over the 2 KB a lexeme may have) and 60,000 distinct words
+    (a tsvector of them all would pass 1 MB): the cable is stored, its words found."""
+    text = SEED1.read_text().replace("This is an action request", "This is an action request " + "z" * 3000)
+    text += "\n" + " ".join(f"w{n}x" for n in range(60_000)) + "\n"
+    cable = tmp_path / "big.txt"
+    cable.write_text(text)
+    result = run("parse", "--store", database, cable)
+    assert result.exit_code == 0, result.output
+    assert "parsed 1" in result.stderr
+    assert run("search", "--store", database, "--count", "mammadyarov").stdout.strip() == "1"
+    assert run("search", "--store", database, "--count", "w10x").stdout.strip() == "1"

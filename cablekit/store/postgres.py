@@ -58,9 +58,13 @@ SCHEMA = "cablekit"
 SCHEMA_VERSION = 1
 # The advisory lock every writer takes for a batch (any number fixed for cablekit).
 _WRITE_LOCK = 0x63_61_62_6C
-# tsvector limits: a position is at most 16383; a lexeme keeps at most 256 positions.
+# tsvector limits: a position is at most 16383; a lexeme keeps at most 256 positions,
+# and is at most 2 KB long; a whole tsvector at most 1 MB, which a field's first 40,000
+# words cannot reach. Longer words and later ones are not indexed.
 _MAX_POSITION = 16383
 _MAX_POSITIONS = 256
+_LONGEST = 500
+_MAX_TOKENS = 40_000
 
 # Each FTS column's code in the lexemes, and its weight: the subject counts most, then
 # the tags and the signers, as the folder store's bm25 weights have it.
@@ -182,9 +186,11 @@ def vectors(fts: tuple) -> tuple[str, str]:
     head: list[str] = []
     for k in _ORDER:
         column = FTS_COLUMNS[k]
-        tokens = words(fts[k] or "")
+        tokens = words(fts[k] or "")[:_MAX_TOKENS]
         if not tokens:
             continue
+        if max(map(len, tokens)) > _LONGEST:
+            tokens = [t for t in tokens if len(t) <= _LONGEST]
         found: defaultdict[str, list[int]] = defaultdict(list)
         for at, word in enumerate(tokens, 1):
             found[word].append(at)

@@ -329,11 +329,8 @@ class Database:
         # short queries here.
         self.db.execute("SET enable_seqscan = off")
         self.db.execute("SET jit = off")
-        # Room to count and rank a common word's matches in memory; and no parallel
-        # workers for one search: with several people searching, starting them costs
-        # more than they save.
+        # Room to count and rank a common word's matches in memory.
         self.db.execute("SET work_mem = '32MB'")
-        self.db.execute("SET max_parallel_workers_per_gather = 0")
 
     @property
     def label(self) -> str:

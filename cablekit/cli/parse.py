@@ -268,46 +268,41 @@ def _parse_to_output(paths: tuple[str, ...], run: _Run, output: Path | None) -> 
     from ..atomic import atomic_write
 
     # Written beside the target and renamed at the end: no half-written file under its name.
-    written = 0
-    interrupted = False
-    inputs = iter_inputs(paths)
-    progress = _Progress(paths)
     with atomic_write(output) as out:
-        try:
-            with _cables(run, inputs, progress.advance) as cables:
-                for _, line in cables:
-                    out.write(line + b"\n")
-                    written += 1
-                    progress.cable()
-        except KeyboardInterrupt:
-            interrupted = True
-        finally:
-            progress.stop()
-    report(
-        f"{'interrupted: ' if interrupted else ''}wrote {written} records to {output}, "
-        f"{run.passed_over()}failed {run.counts['failed']}{run.summary_of_failures()}"
-    )
-    if interrupted:
-        sys.exit(130)
-    return run.counts["failed"]
+        written, interrupted = _stream(paths, run, out.write)
+    return _written(run, interrupted, f"wrote {written} records to {output}")
 
 
 def _parse_to_parts(paths: tuple[str, ...], run: _Run) -> int:
     """Records written by the cluster's workers into a folder, a file per task."""
+    written, interrupted = _stream(paths, run, None)
+    return _written(run, interrupted, f"the workers wrote {written} records to {run.parts}")
+
+
+def _stream(paths: tuple[str, ...], run: _Run, write) -> tuple[int, bool]:
+    """Each record's line to *write* (None: written elsewhere), with a progress bar;
+    return (records, whether Ctrl-C stopped it), keeping what was written."""
     written = 0
     interrupted = False
     progress = _Progress(paths)
     try:
         with _cables(run, iter_inputs(paths), progress.advance) as cables:
-            for _ in cables:
+            for _, line in cables:
+                if write is not None:
+                    write(line + b"\n")
                 written += 1
                 progress.cable()
     except KeyboardInterrupt:
         interrupted = True
     finally:
         progress.stop()
+    return written, interrupted
+
+
+def _written(run: _Run, interrupted: bool, what: str) -> int:
+    """The summary of a run to a file or folder; exits 130 after Ctrl-C."""
     report(
-        f"{'interrupted: ' if interrupted else ''}the workers wrote {written} records to {run.parts}, "
+        f"{'interrupted: ' if interrupted else ''}{what}, "
         f"{run.passed_over()}failed {run.counts['failed']}{run.summary_of_failures()}"
     )
     if interrupted:

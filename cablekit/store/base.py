@@ -20,8 +20,6 @@ class Corpus(Protocol):
     """What every store does. A record's place (`where`) is the store's own: callers
     only hand it back."""
 
-    kind: str  # "folder" or "postgresql"
-
     @property
     def make_entry(self) -> Callable[[Mapping[str, Any]], Entry]:
         """What the parsing workers make of each record for the store (a module-level

@@ -260,7 +260,6 @@ class SeenLookup:
 class Index:
     """An open index over a store. Use `open_index` to get one that is fresh."""
 
-    kind = "folder"
     make_entry = staticmethod(entry)  # what the parsing workers make of each record
 
     def __init__(self, store: Store):

@@ -315,7 +315,6 @@ class SchemaError(StoreError):
 class Database:
     """A cablekit store in a PostgreSQL database. `open_database` checks its schema."""
 
-    kind = "postgresql"
     make_entry = staticmethod(pg_entry)
 
     def __init__(self, url: str):
@@ -481,9 +480,6 @@ class Database:
     def tidy(self) -> None:
         """Nothing to compact: PostgreSQL's autovacuum reclaims replaced rows."""
 
-    def catch_up(self, notify: Notify | None = None) -> None:
-        """Always caught up: the database is its own index."""
-
     def seen_lookup(self) -> PgSeen:
         prefixes = array("Q")
         for (prefix,) in self.db.execute(f"SELECT DISTINCT left(sha256, 16) FROM {SCHEMA}.seen"):
@@ -576,10 +572,10 @@ class Database:
                 if where in found:
                     yield found[where]
 
-    def _records(self, wheres: list[Any], ordered: bool = True) -> dict[Any, dict]:
-        """rowid -> record; *ordered*: with its keys in the schema's order (for output)."""
+    def _records(self, wheres: list[Any]) -> dict[Any, dict]:
+        """rowid -> record, its keys in the schema's order."""
         rows = self.db.execute(f"SELECT rowid, record FROM {SCHEMA}.records WHERE rowid = ANY(%s)", (wheres,))
-        return {rowid: in_field_order(record) if ordered else record for rowid, record in rows}
+        return {rowid: in_field_order(record) for rowid, record in rows}
 
     def _searched(self, wheres: list[Any]) -> dict[Any, dict]:
         """rowid -> what of its record the snippets read (`entry`'s FTS values): without
@@ -856,13 +852,6 @@ class Database:
     def summaries(self, ids: list[str]) -> dict[str, tuple[str | None, str | None]]:
         rows = self.db.execute(f"SELECT id, date, subject FROM {SCHEMA}.records WHERE id = ANY(%s)", (ids,))
         return {cid: (date, subject) for cid, date, subject in rows}
-
-    def all_wheres(self) -> Iterator[Any]:
-        """Every record's place, in the order of loading."""
-        with self.db.cursor() as cur:
-            cur.execute(f"SELECT rowid FROM {SCHEMA}.records ORDER BY rowid")
-            for (rowid,) in cur:
-                yield rowid
 
 
 def check_database(database: Database, repair: bool = False) -> Report:
